@@ -1,0 +1,143 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NotificationPayload } from '../../shared/contract/index.js';
+import type { Settings } from '../../shared/settings.js';
+import type { Notifier, Paths, PowerEvents, SecretStore, SettingsStore } from './ports.js';
+
+/**
+ * Plain-Node ports: used by `homebeat serve` and by the engine's tests (real files in a temp
+ * directory, never mocks of the engine's parts).
+ */
+export function nodePaths(dataDir: string): Paths {
+  const paths = { dataDir, logsDir: join(dataDir, 'logs'), exportsDir: join(dataDir, 'exports') };
+  for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+  return paths;
+}
+
+/** Settings as a JSON file, written atomically (temp file + rename). */
+export class JsonFileSettingsStore implements SettingsStore {
+  constructor(private readonly file: string) {}
+  read(): unknown {
+    if (!existsSync(this.file)) return undefined;
+    try {
+      return JSON.parse(readFileSync(this.file, 'utf8'));
+    } catch {
+      return { __unreadable: true };
+    }
+  }
+  write(settings: Settings): void {
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(settings, null, 2));
+    renameSync(tmp, this.file);
+  }
+}
+
+/**
+ * Secrets in a JSON file readable by the owner only. Headless hosts have no OS keychain; the
+ * Electron shell uses safeStorage instead, and `encrypted` tells the dashboard which one is in use.
+ */
+export class FileSecretStore implements SecretStore {
+  readonly encrypted = false;
+  private cache: Record<string, string>;
+  constructor(private readonly file: string) {
+    this.cache = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+      : {};
+  }
+  get(name: string): string | undefined {
+    return Object.hasOwn(this.cache, name) ? this.cache[name] : undefined;
+  }
+  set(name: string, value: string): void {
+    this.cache = { ...this.cache, [name]: value };
+    this.save();
+  }
+  delete(name: string): void {
+    if (!Object.hasOwn(this.cache, name)) return;
+    const { [name]: _gone, ...rest } = this.cache;
+    this.cache = rest;
+    this.save();
+  }
+  private save(): void {
+    writeFileSync(this.file, JSON.stringify(this.cache), { mode: 0o600 });
+    chmodSync(this.file, 0o600);
+  }
+}
+
+/**
+ * Power events for a headless host: Node has no suspend/resume signal, so a resume is inferred from
+ * a timer that fires far later than asked (the machine slept), which also catches clock jumps.
+ */
+export class NodePowerEvents implements PowerEvents {
+  private readonly resume = new Set<() => void>();
+  private readonly suspend = new Set<() => void>();
+  private readonly source = new Set<(b: boolean) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private last = Date.now();
+  private onBattery = false;
+
+  constructor(private readonly tickMs = 10_000) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.last = Date.now();
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      const gap = now - this.last;
+      this.last = now;
+      if (gap > this.tickMs * 3 || gap < 0) this.emitResume();
+    }, this.tickMs);
+    this.timer.unref();
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+  emitResume(): void {
+    for (const l of this.resume) l();
+  }
+  emitSuspend(): void {
+    for (const l of this.suspend) l();
+  }
+  setOnBattery(onBattery: boolean): void {
+    if (onBattery === this.onBattery) return;
+    this.onBattery = onBattery;
+    for (const l of this.source) l(onBattery);
+  }
+  onResume(l: () => void): () => void {
+    this.resume.add(l);
+    return () => this.resume.delete(l);
+  }
+  onSuspend(l: () => void): () => void {
+    this.suspend.add(l);
+    return () => this.suspend.delete(l);
+  }
+  onPowerSourceChange(l: (b: boolean) => void): () => void {
+    this.source.add(l);
+    return () => this.source.delete(l);
+  }
+  isOnBattery(): boolean {
+    return this.onBattery;
+  }
+}
+
+/** Keeps notifications for whoever listens (serve pushes them to open dashboards). */
+export class ListenerNotifier implements Notifier {
+  private readonly listeners = new Set<(n: NotificationPayload) => void>();
+  readonly sent: NotificationPayload[] = [];
+  notify(n: NotificationPayload): void {
+    this.sent.push(n);
+    if (this.sent.length > 100) this.sent.shift();
+    for (const l of this.listeners) l(n);
+  }
+  onNotify(l: (n: NotificationPayload) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+}
+
+export function moveAside(file: string, reason: string): string {
+  const aside = `${file}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(file, aside);
+  writeFileSync(`${aside}.why.txt`, `${reason}\n`);
+  return aside;
+}

@@ -1,0 +1,71 @@
+/**
+ * The interfaces the domain services offer each other, looked up with ctx.service<T>(name).
+ * Kept here, apart from their implementations, so no domain imports another's internals.
+ */
+import type Database from 'better-sqlite3';
+import type { Reading } from '../../shared/model.js';
+import type { CommandState } from '../../shared/contract/index.js';
+import type { EngineService } from './context.js';
+
+export interface SyncCursor {
+  deviceId: string;
+  /** What the cursor counts, e.g. 'racp_seq' or 'weight_ts'. */
+  key: string;
+  value: string;
+}
+
+/** name: 'history' */
+export interface HistoryApi extends EngineService {
+  readonly name: 'history';
+  /** The open database (WAL); other services keep their own tables in it (outbox, ...). */
+  readonly db: Database.Database;
+  /** Queued live readings are flushed in batches; this forces the pending batch to disk now. */
+  flush(): void;
+  /**
+   * Stores readings and moves a sync cursor in one transaction, so the cursor never runs ahead of
+   * what was committed. Duplicates (same device, metric, ts) are stored once. Returns rows added.
+   */
+  commitRecords(readings: Reading[], cursor?: SyncCursor): number;
+  getCursor(deviceId: string, key: string): string | undefined;
+}
+
+export interface JobSpec {
+  name: string;
+  /** Periodic jobs repeat every `everyMs`; one-off jobs run once after `initialDelayMs`. */
+  kind: 'periodic' | 'oneoff';
+  everyMs?: number;
+  initialDelayMs?: number;
+  constraints?: { network?: boolean; acPower?: boolean };
+  backoff?: { policy: 'linear' | 'exponential'; baseMs: number; capMs: number };
+  timeoutMs?: number;
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/** name: 'scheduler' */
+export interface SchedulerApi extends EngineService {
+  readonly name: 'scheduler';
+  register(job: JobSpec): void;
+  unregister(name: string): void;
+  /** Runs a job at once (unless it is already running); resolves when that run ends. */
+  runNow(name: string): Promise<void>;
+}
+
+export interface PublishOptions {
+  qos?: 0 | 1;
+  retain?: boolean;
+  /** Retained states coalesce in the outbox (only the newest per topic is kept); events never. */
+  coalesce?: boolean;
+}
+
+/** name: 'mqtt' */
+export interface MqttApi extends EngineService {
+  readonly name: 'mqtt';
+  /** Queues through the persistent outbox; survives a broker that is away and an app restart. */
+  publish(topic: string, payload: string | Buffer, opts?: PublishOptions): void;
+  sendCommand(deviceId: string, entity: string, command: Record<string, unknown>): CommandState;
+}
+
+/** name: 'ble' */
+export interface BleApi extends EngineService {
+  readonly name: 'ble';
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Device, DevicesDelta, Reading } from '../model.js';
+import type { Settings } from '../settings.js';
+import { appendMerge, event, method } from './define.js';
+import type { BleStatus } from './ble.js';
+import type { MqttStatus } from './mqtt.js';
+import type { JobState } from './history.js';
+
+export type Health = 'ok' | 'syncing' | 'attention';
+
+export interface EngineStatus {
+  version: string;
+  gatewayId: string;
+  state: 'starting' | 'running' | 'paused' | 'stopping' | 'stopped';
+  /** The worst current state, shown by the tray icon. */
+  health: Health;
+  /** Why health is not ok, in words. */
+  healthReasons: string[];
+  startedAt: number;
+  lastSyncAt: number | null;
+  deviceCount: number;
+  simulated: boolean;
+  ble: BleStatus;
+  mqtt: MqttStatus;
+  jobs: JobState[];
+}
+
+export interface LogEntry {
+  ts: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  module: string;
+  msg: string;
+  /** e.g. the device and raw hex of a payload that failed to decode. */
+  detail?: Record<string, unknown>;
+}
+
+export interface NotificationPayload {
+  id: string;
+  title: string;
+  body: string;
+  urgency: 'low' | 'normal' | 'critical';
+  /** A dashboard route the click opens, e.g. "/device/aa:bb:cc:dd:ee:ff". */
+  target?: string;
+  ts: number;
+}
+
+const empty = z.object({}).strict().default({});
+
+export const coreRequests = {
+  getStatus: method<EngineStatus>()(empty),
+  listDevices: method<Device[]>()(empty),
+  getDevice: method<Device>()(z.object({ id: z.string().min(1).max(200) }).strict()),
+  getSettings: method<Settings>()(empty),
+  /** A deep-partial settings patch; validated against the full schema after merging. */
+  updateSettings: method<Settings>()(z.record(z.string(), z.unknown())),
+  syncNow: method<{ started: string[] }>()(empty),
+  setPaused: method<{ paused: boolean }>()(z.object({ paused: z.boolean() }).strict()),
+  getLog: method<LogEntry[]>()(
+    z
+      .object({
+        limit: z.number().int().min(1).max(5000).default(200),
+        level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+        module: z.string().max(100).optional(),
+      })
+      .strict()
+      .default({ limit: 200 }),
+  ),
+};
+
+export const coreEvents = {
+  status: event<EngineStatus>(),
+  devicesChanged: event<DevicesDelta>((a, b) => {
+    const removed = new Set([...a.removed, ...b.removed]);
+    const up = new Map(a.upserted.map((d) => [d.id, d]));
+    for (const d of b.upserted) {
+      up.set(d.id, d);
+      removed.delete(d.id);
+    }
+    for (const id of b.removed) up.delete(id);
+    return { upserted: [...up.values()], removed: [...removed] };
+  }),
+  readings: event<Reading[]>(appendMerge<Reading>(5000)),
+  log: event<LogEntry[]>(appendMerge<LogEntry>(500)),
+  notification: event<NotificationPayload[]>(appendMerge<NotificationPayload>(50)),
+};

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { METRIC_NAMES, type Metric } from '../metrics.js';
+import { event, keyedMerge, method } from './define.js';
+
+export interface JobState {
+  name: string;
+  state: 'idle' | 'running' | 'waiting' | 'paused';
+  lastRun: number | null;
+  lastSuccess: number | null;
+  nextRun: number | null;
+  failures: number;
+  lastError?: string;
+}
+
+export interface SeriesPoint {
+  ts: number;
+  value: number;
+}
+
+export interface Series {
+  deviceId: string;
+  metric: Metric;
+  unit: string;
+  /** Parallel arrays, ready for uPlot. */
+  ts: number[];
+  values: number[];
+  /** How many raw rows the range held before downsampling. */
+  rawCount: number;
+}
+
+export interface RangeStats {
+  count: number;
+  min: number | null;
+  max: number | null;
+  avg: number | null;
+}
+
+const metric = z.enum(METRIC_NAMES as [Metric, ...Metric[]]);
+const range = {
+  deviceId: z.string().min(1).max(300),
+  metric,
+  from: z.number().int().min(0),
+  to: z.number().int().min(0),
+};
+
+export const historyRequests = {
+  querySeries: method<Series>()(
+    z
+      .object({ ...range, points: z.number().int().min(2).max(20_000).default(1000) })
+      .strict()
+      .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] }),
+  ),
+  queryStats: method<RangeStats>()(
+    z
+      .object(range)
+      .strict()
+      .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] }),
+  ),
+  exportReadings: method<{ path: string; rows: number }>()(
+    z
+      .object({
+        deviceId: z.string().min(1).max(300),
+        metric: metric.optional(),
+        from: z.number().int().min(0),
+        to: z.number().int().min(0),
+        format: z.enum(['csv', 'json']),
+      })
+      .strict(),
+  ),
+  listJobs: method<JobState[]>()(z.object({}).strict().default({})),
+};
+
+export const historyEvents = {
+  jobs: event<JobState[]>(keyedMerge<JobState>((j) => j.name)),
+};

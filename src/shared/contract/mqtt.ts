@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { event, method } from './define.js';
+
+export type MqttConnState = 'disabled' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+
+export interface MqttStatus {
+  state: MqttConnState;
+  url?: string;
+  attempt?: number;
+  nextDelayMs?: number;
+  reason?: string;
+  embedded?: { running: boolean; host: string; port: number } | null;
+  outboxPending: number;
+}
+
+export interface CommandState {
+  id: string;
+  deviceId: string;
+  entity: string;
+  state: 'pending' | 'confirmed' | 'failed';
+  reason?: string;
+  ts: number;
+}
+
+export const mqttRequests = {
+  testConnection: method<{ ok: boolean; message: string }>()(
+    z
+      .object({
+        host: z.string().min(1).max(253),
+        port: z.number().int().min(1).max(65_535),
+        tls: z.boolean().default(false),
+        username: z.string().max(256).default(''),
+        password: z.string().max(1024).optional(),
+        protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
+      })
+      .strict(),
+  ),
+  setMqttPassword: method<{ stored: boolean }>()(
+    z.object({ password: z.string().max(1024) }).strict(),
+  ),
+  sendCommand: method<CommandState>()(
+    z
+      .object({
+        deviceId: z.string().min(1).max(300),
+        entity: z.string().min(1).max(300),
+        command: z.record(z.string(), z.union([z.string().max(100), z.number(), z.boolean()])),
+      })
+      .strict(),
+  ),
+};
+
+export const mqttEvents = {
+  commandState: event<CommandState[]>((a, b) => {
+    const m = new Map(a.map((c) => [c.id, c]));
+    for (const c of b) m.set(c.id, c);
+    return [...m.values()];
+  }),
+};

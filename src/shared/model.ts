@@ -1,0 +1,96 @@
+import type { Metric } from './metrics.js';
+
+export type Transport = 'ble' | 'mqtt' | 'simulated';
+
+/** What a device can do; the dashboard picks controls and icons from these. */
+export type DeviceKind =
+  | 'heart_rate'
+  | 'thermometer'
+  | 'scale'
+  | 'blood_pressure'
+  | 'pulse_oximeter'
+  | 'glucose'
+  | 'cycling'
+  | 'running'
+  | 'sensor'
+  | 'light'
+  | 'switch'
+  | 'binary_sensor'
+  | 'climate'
+  | 'cover'
+  | 'lock'
+  | 'button'
+  | 'gateway'
+  | 'other';
+
+export type DeviceSource = 'ble' | 'bthome' | 'ha_discovery' | 'zigbee2mqtt' | 'homebeat_gateway';
+
+/** A control the dashboard or a rule can drive; `entity` is the transport's own handle. */
+export interface DeviceControl {
+  entity: string;
+  kind: 'switch' | 'light' | 'climate' | 'cover' | 'lock' | 'button';
+  name: string;
+  /** Present for lights that dim; values 0..100 %. */
+  brightness?: boolean;
+  colorTemp?: { min: number; max: number };
+  setpoint?: { min: number; max: number; step: number };
+  modes?: string[];
+}
+
+export interface LatestValue {
+  value: number | null;
+  unit: string;
+  ts: number;
+  /** Set when the device sent a special value (IEEE-11073 NaN, NRes, ±INF) instead of a number. */
+  status?: ReadingStatus;
+}
+
+export interface Device {
+  /** Stable: BLE address (lower-case, colon-separated) or the MQTT unique id. */
+  id: string;
+  transport: Transport;
+  source: DeviceSource;
+  kind: DeviceKind;
+  name: string;
+  model?: string;
+  manufacturer?: string;
+  firmware?: string;
+  room?: string;
+  capabilities: Metric[];
+  controls?: DeviceControl[];
+  /** Current state of controllable entities, keyed by entity (e.g. { state: 'ON', brightness: 40 }). */
+  state?: Record<string, unknown>;
+  online: boolean;
+  lastSeen: number | null;
+  battery?: number;
+  rssi?: number;
+  paired?: boolean;
+  /** Gateway ids that see this device; one device even when several gateways report it. */
+  gateways: string[];
+  latest: Partial<Record<Metric, LatestValue>>;
+}
+
+export type ReadingStatus = 'ok' | 'nan' | 'nres' | 'pos_inf' | 'neg_inf' | 'invalid';
+
+export interface Reading {
+  deviceId: string;
+  metric: Metric;
+  /** null only when status is not 'ok'. */
+  value: number | null;
+  unit: string;
+  /** Milliseconds since the epoch; the device's own time where it gives one. */
+  ts: number;
+  source: string;
+  status?: ReadingStatus;
+  /** Which gateway produced the reading (multi-gateway setups). */
+  gateway?: string;
+}
+
+export interface DevicePatch extends Partial<Omit<Device, 'id'>> {
+  id: string;
+}
+
+export interface DevicesDelta {
+  upserted: Device[];
+  removed: string[];
+}
