@@ -57,11 +57,26 @@ export interface PublishOptions {
   coalesce?: boolean;
 }
 
-/** name: 'mqtt' */
+export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
+
+/** name: 'mqtt': the connection, the outbox, the embedded broker, the bridge out. */
 export interface MqttApi extends EngineService {
   readonly name: 'mqtt';
   /** Queues through the persistent outbox; survives a broker that is away and an app restart. */
   publish(topic: string, payload: string | Buffer, opts?: PublishOptions): void;
+  /**
+   * Subscribes on the broker (kept across reconnects) and routes matching messages to `handler`.
+   * Oversized payloads are dropped before any handler sees them. Returns the unsubscribe function.
+   */
+  subscribe(filter: string, handler: MessageHandler): () => void;
+  /** Called after every (re)connect, e.g. to publish discovery and states again. */
+  onConnected(listener: () => void): () => void;
+}
+
+/** name: 'smarthome': Home Assistant and Zigbee2MQTT devices in, commands out. */
+export interface SmartHomeApi extends EngineService {
+  readonly name: 'smarthome';
+  /** Publishes a command on the entity's command topic; pending until the state confirms it. */
   sendCommand(deviceId: string, entity: string, command: Record<string, unknown>): CommandState;
 }
 

@@ -4,7 +4,7 @@ import type { Settings } from '../settings.js';
 import { appendMerge, event, method } from './define.js';
 import type { BleStatus } from './ble.js';
 import type { MqttStatus } from './mqtt.js';
-import type { JobState } from './history.js';
+import type { JobState } from './scheduler.js';
 
 export type Health = 'ok' | 'syncing' | 'attention';
 

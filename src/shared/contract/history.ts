@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { METRIC_NAMES, type Metric } from '../metrics.js';
-import { event, keyedMerge, method } from './define.js';
-
-export interface JobState {
-  name: string;
-  state: 'idle' | 'running' | 'waiting' | 'paused';
-  lastRun: number | null;
-  lastSuccess: number | null;
-  nextRun: number | null;
-  failures: number;
-  lastError?: string;
-}
+import { method } from './define.js';
 
 export interface SeriesPoint {
   ts: number;
@@ -67,9 +57,6 @@ export const historyRequests = {
       })
       .strict(),
   ),
-  listJobs: method<JobState[]>()(z.object({}).strict().default({})),
 };
 
-export const historyEvents = {
-  jobs: event<JobState[]>(keyedMerge<JobState>((j) => j.name)),
-};
+export const historyEvents = {};

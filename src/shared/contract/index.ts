@@ -5,12 +5,14 @@ import { bleEvents, bleRequests } from './ble.js';
 import { mqttEvents, mqttRequests } from './mqtt.js';
 import { historyEvents, historyRequests } from './history.js';
 import { rulesEvents, rulesRequests } from './rules.js';
+import { schedulerEvents, schedulerRequests } from './scheduler.js';
 
 export * from './core.js';
 export * from './ble.js';
 export * from './mqtt.js';
 export * from './history.js';
 export * from './rules.js';
+export * from './scheduler.js';
 
 /** Every request method, renderer -> engine. */
 export const requests = {
@@ -19,6 +21,7 @@ export const requests = {
   ...mqttRequests,
   ...historyRequests,
   ...rulesRequests,
+  ...schedulerRequests,
 } satisfies Record<string, MethodSpec>;
 
 /** Every pushed event, engine -> renderer. */
@@ -28,6 +31,7 @@ export const events = {
   ...mqttEvents,
   ...historyEvents,
   ...rulesEvents,
+  ...schedulerEvents,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<string, EventSpec<any>>;
 
