@@ -38,6 +38,8 @@ export interface JobSpec {
   constraints?: { network?: boolean; acPower?: boolean };
   backoff?: { policy: 'linear' | 'exponential'; baseMs: number; capMs: number };
   timeoutMs?: number;
+  /** A sync job: run by Sync now and counted in "Last sync ..." (also any name 'ble-pull:*'). */
+  sync?: boolean;
   run(signal: AbortSignal): Promise<void>;
 }
 
