@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rulesListSchema } from './contract/rules.js';
 
 /**
  * One settings schema for both hosts (electron-store in the shell, conf in serve).
@@ -104,8 +105,11 @@ export const historySettingsSchema = z
 
 export const scheduleSettingsSchema = z
   .object({
+    /** Default period of the periodic pull jobs (stored records from wearables). */
     pullIntervalMin: z.number().int().min(1).max(1440).default(15),
+    /** On battery, periodic jobs run this many times less often (1: no stretch). */
     batteryStretch: z.number().min(1).max(10).default(2),
+    /** Pause syncing (tray); the engine applies it to every service at start. */
     paused: z.boolean().default(false),
   })
   .strict();
@@ -118,8 +122,8 @@ export const settingsSchema = z
     mqtt: mqttSettingsSchema.default(mqttSettingsSchema.parse({})),
     history: historySettingsSchema.default(historySettingsSchema.parse({})),
     schedule: scheduleSettingsSchema.default(scheduleSettingsSchema.parse({})),
-    /** Rules are validated by the rules module's own schema (src/shared/contract/rules.ts). */
-    rules: z.array(z.unknown()).max(500).default([]),
+    /** User rules (schema in src/shared/contract/rules.ts); ids unique. */
+    rules: rulesListSchema.default([]),
   })
   .strict();
 

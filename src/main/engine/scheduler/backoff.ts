@@ -1,0 +1,32 @@
+import type { JobSpec } from '../services.js';
+
+export type BackoffSpec = NonNullable<JobSpec['backoff']>;
+
+/** One-off jobs without their own policy retry like WorkManager's default: 30 s doubling, 1 h cap. */
+export const DEFAULT_BACKOFF: BackoffSpec = {
+  policy: 'exponential',
+  baseMs: 30_000,
+  capMs: 3_600_000,
+};
+
+/** Delay before retry number `failures` (1 = after the first failure), never above the cap. */
+export function backoffDelay(spec: BackoffSpec, failures: number): number {
+  const n = Math.max(1, Math.floor(failures));
+  const raw =
+    spec.policy === 'linear'
+      ? spec.baseMs * n
+      : // 2^(n-1) overflows to Infinity for huge n, which the cap then bounds.
+        spec.baseMs * Math.pow(2, n - 1);
+  return Math.max(0, Math.min(spec.capMs, raw));
+}
+
+/** The period a periodic job waits between runs: stretched on battery by `factor` (>= 1). */
+export function effectiveInterval(everyMs: number, onBattery: boolean, factor: number): number {
+  return onBattery ? Math.round(everyMs * Math.max(1, factor)) : everyMs;
+}
+
+/** Job names that count as sync jobs even without the `sync` flag. */
+export const SYNC_PREFIXES = ['ble-pull:', 'sync:'];
+
+export const isSyncJob = (spec: Pick<JobSpec, 'name' | 'sync'>): boolean =>
+  spec.sync ?? SYNC_PREFIXES.some((p) => spec.name.startsWith(p));
