@@ -82,4 +82,6 @@ export const coreEvents = {
   readings: event<Reading[]>(appendMerge<Reading>(5000)),
   log: event<LogEntry[]>(appendMerge<LogEntry>(500)),
   notification: event<NotificationPayload[]>(appendMerge<NotificationPayload>(50)),
+  /** The host asks the dashboard to show a route (a notification was clicked, a tray item). */
+  navigate: event<{ route: string }>(),
 };

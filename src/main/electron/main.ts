@@ -1,0 +1,184 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  powerMonitor,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import ElectronStore from 'electron-store';
+import { CSP } from '../serve/static.js';
+import { IPC_EVENTS } from '../../shared/ipc.js';
+import type { NotificationPayload } from '../../shared/contract/index.js';
+import { Engine } from '../engine/engine.js';
+import { installGlobalHandlers } from '../engine/global-handlers.js';
+import { Logging } from '../engine/logging.js';
+import { nodePaths } from '../engine/node-ports.js';
+import { systemClock } from '../engine/ports.js';
+import { CONF_OPTIONS, ConfSettingsStore, confSchema } from '../engine/store-settings.js';
+import { registerCheckedIpc, trustedUrlPredicate } from './ipc.js';
+import { HIDDEN_ARG, LoginItem } from './login-item.js';
+import { electronPowerEvents, SafeStorageSecretStore } from './ports.js';
+import { TrayService } from './tray.js';
+import { WindowManager } from './window.js';
+
+/**
+ * The Electron shell: lifecycle, single instance, tray, window, notifications, login item. All
+ * syncing happens in the engine; this file only connects it to the desktop.
+ */
+/** out/main, where this file is built to. */
+const here = dirname(fileURLToPath(import.meta.url));
+const simulate = process.argv.includes('--simulate') || process.env.HOMEBEAT_SIMULATE === '1';
+const startHidden = process.argv.includes(HIDDEN_ARG);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void boot();
+}
+
+async function boot(): Promise<void> {
+  const paths = nodePaths(app.getPath('userData'));
+  const logging = new Logging({ dir: paths.logsDir });
+  const log = logging.logger('shell');
+  installGlobalHandlers(logging.logger('process'));
+
+  app.on('second-instance', () => void windows.show());
+  // Closing the last window leaves the engine syncing in the tray; only Quit stops it.
+  app.on('window-all-closed', () => {});
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (ev) => ev.preventDefault());
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+  app.on('render-process-gone', (_e, _wc, details) =>
+    log.error('dashboard renderer gone', { reason: details.reason, exitCode: details.exitCode }),
+  );
+  app.on('child-process-gone', (_e, details) =>
+    log.error('child process gone', { type: details.type, reason: details.reason }),
+  );
+
+  await app.whenReady();
+  session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+  );
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) =>
+    cb(permission === 'notifications'),
+  );
+
+  const store = new ElectronStore({
+    cwd: paths.dataDir,
+    ...CONF_OPTIONS,
+    schema: confSchema() as never,
+  });
+  const engine = new Engine({
+    ports: {
+      notifier: { notify: (n) => showNotification(n) },
+      settings: new ConfSettingsStore(store as never),
+      secrets: new SafeStorageSecretStore(join(paths.dataDir, 'secrets.json'), safeStorage),
+      paths,
+      power: electronPowerEvents(powerMonitor),
+      clock: systemClock,
+    },
+    simulate,
+    logging,
+  });
+
+  const rendererFile = join(here, '../renderer/index.html');
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  const windows = new WindowManager({
+    create: (o) => new BrowserWindow({ ...o, icon: join(here, '../../assets/icon.png') }),
+    preload: join(here, '../preload/index.cjs'),
+    load: (win) => (devUrl ? win.loadURL(devUrl) : win.loadFile(rendererFile)),
+    navigate: (route) => engine.events.emit('navigate', { route }),
+  });
+
+  let offEvents: (() => void) | null = null;
+  registerCheckedIpc({
+    ipcMain,
+    request: (m, i) => engine.request(m, i),
+    isTrustedUrl: trustedUrlPredicate(rendererFile, devUrl),
+    onRejected: (reason, url) => log.warn('IPC call refused', { reason, url }),
+  });
+  offEvents = engine.subscribe((batch) => {
+    const win = windows.current;
+    if (win && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENTS, batch);
+  });
+
+  const loginItem = new LoginItem({
+    platform: process.platform,
+    app,
+    exec: process.env.APPIMAGE ?? process.execPath,
+    autostartDir: join(
+      process.env.XDG_CONFIG_HOME ?? join(app.getPath('home'), '.config'),
+      'autostart',
+    ),
+  });
+
+  function showNotification(n: NotificationPayload): void {
+    engine.events.emit('notification', [n]);
+    if (!engine.settings.get().general.notifications || !Notification.isSupported()) return;
+    const note = new Notification({
+      title: n.title,
+      body: n.body,
+      urgency: n.urgency,
+      icon: join(here, '../../assets/icon.png'),
+    });
+    note.on('click', () => void windows.show(n.target));
+    note.show();
+  }
+
+  const tray = new TrayService({
+    createTray: (icon) => {
+      const t = new Tray(nativeImage.createFromPath(icon));
+      return {
+        setImage: (p) => t.setImage(nativeImage.createFromPath(p)),
+        setToolTip: (s) => t.setToolTip(s),
+        setContextMenu: (items) => t.setContextMenu(Menu.buildFromTemplate(items)),
+        onClick: (l) => void t.on('click', l),
+        destroy: () => t.destroy(),
+      };
+    },
+    iconPath: (name) => join(here, `../../assets/tray-${name}.png`),
+    status: () => engine.status(),
+    onStatus: (l) => engine.subscribe((b) => b.status && l(b.status)),
+    startAtLogin: () => loginItem.isEnabled(),
+    now: () => Date.now(),
+    actions: {
+      openDashboard: () => void windows.show(),
+      syncNow: () => void engine.syncNow(),
+      setPaused: (p) => engine.setPaused(p),
+      setStartAtLogin: (on) => {
+        loginItem.set(on);
+        void engine.request('updateSettings', { general: { startAtLogin: on } });
+        tray.refresh();
+      },
+      quit: () => app.quit(),
+    },
+  });
+
+  let quitting = false;
+  app.on('before-quit', (ev) => {
+    if (quitting) return;
+    ev.preventDefault();
+    quitting = true;
+    tray.dispose();
+    offEvents?.();
+    void engine.dispose().finally(() => app.exit(0));
+  });
+  app.on('activate', () => void windows.show());
+
+  await engine.start();
+  tray.start();
+  if (!startHidden) await windows.show();
+}

@@ -1,0 +1,85 @@
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+
+/** Every window we open: isolated, sandboxed, no Node, no remote content. */
+export function secureWebPreferences(
+  preload: string,
+): BrowserWindowConstructorOptions['webPreferences'] {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
+export interface WindowManagerOptions {
+  create(opts: BrowserWindowConstructorOptions): BrowserWindow;
+  preload: string;
+  /** Loads the dashboard into a new window. */
+  load(win: BrowserWindow): Promise<void>;
+  /** Tells an open dashboard to show a route (notification clicks). */
+  navigate(route: string): void;
+  onCreated?(win: BrowserWindow): void;
+}
+
+/**
+ * At most one dashboard window. Closing it destroys it (freeing the renderer's memory); the
+ * engine lives in the main process and keeps syncing.
+ */
+export class WindowManager {
+  private win: BrowserWindow | null = null;
+  private pendingRoute: string | null = null;
+
+  constructor(private readonly o: WindowManagerOptions) {}
+
+  get current(): BrowserWindow | null {
+    return this.win && !this.win.isDestroyed() ? this.win : null;
+  }
+
+  /** Shows the dashboard, creating the window when there is none; optionally at a route. */
+  async show(route?: string): Promise<void> {
+    const existing = this.current;
+    if (existing) {
+      if (existing.isMinimized()) existing.restore();
+      existing.show();
+      existing.focus();
+      if (route) this.o.navigate(route);
+      return;
+    }
+    this.pendingRoute = route ?? null;
+    const win = this.o.create({
+      width: 1200,
+      height: 800,
+      minWidth: 720,
+      minHeight: 480,
+      show: false,
+      title: 'Homebeat',
+      backgroundColor: '#00000000',
+      webPreferences: secureWebPreferences(this.o.preload),
+    });
+    this.win = win;
+    win.once('ready-to-show', () => {
+      win.show();
+      if (this.pendingRoute) this.o.navigate(this.pendingRoute);
+      this.pendingRoute = null;
+    });
+    win.on('closed', () => {
+      if (this.win === win) this.win = null;
+    });
+    this.o.onCreated?.(win);
+    await this.o.load(win);
+  }
+
+  destroy(): void {
+    this.current?.destroy();
+    this.win = null;
+  }
+}

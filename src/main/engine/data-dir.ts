@@ -1,0 +1,17 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where Homebeat keeps its data when no --data-dir is given: the same folder Electron's
+ * app.getPath('userData') gives the desktop app, so desktop and serve share one history.
+ */
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
+  if (env.HOMEBEAT_DATA_DIR) return env.HOMEBEAT_DATA_DIR;
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Homebeat');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Homebeat');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Homebeat');
+}

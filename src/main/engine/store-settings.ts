@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { settingsSchema, type Settings } from '../../shared/settings.js';
+import type { SettingsStore } from './ports.js';
+
+/** The subset of conf's API (and electron-store's, which extends conf) that settings need. */
+export interface ConfLike {
+  get(key: 'settings'): unknown;
+  set(key: 'settings', value: unknown): void;
+}
+
+/**
+ * conf's JSON Schema for the settings key, generated from the zod schema, so both hosts (conf in
+ * serve, electron-store in the shell) validate against the one schema in src/shared/settings.ts.
+ */
+export function confSchema(): Record<string, unknown> {
+  const json = z.toJSONSchema(settingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  delete json.$schema;
+  // Defaults belong to zod (SettingsService parses with them); ajv's strict mode rejects some.
+  return { settings: stripDefaults(json) as Record<string, unknown> };
+}
+
+function stripDefaults(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripDefaults);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) if (k !== 'default') out[k] = stripDefaults(val);
+  return out;
+}
+
+export const CONF_OPTIONS = {
+  configName: 'settings',
+  // An invalid file is reported and kept, never cleared silently.
+  clearInvalidConfig: false,
+  accessPropertiesByDotNotation: false,
+} as const;
+
+export class ConfSettingsStore implements SettingsStore {
+  constructor(private readonly conf: ConfLike) {}
+  read(): unknown {
+    return this.conf.get('settings');
+  }
+  write(settings: Settings): void {
+    this.conf.set('settings', settings);
+  }
+}
