@@ -1,0 +1,440 @@
+/**
+ * A safe evaluator for the Jinja2 templates Home Assistant discovery configs carry
+ * (`value_template`, `command_template`, ...). Only the common forms are understood:
+ * `{{ value }}`, `{{ value_json.x }}`, `{{ value_json['x'].y[0] }}`, the filters float, int,
+ * round(n[, method]), default/d, lower, upper, abs, string, trim, is_defined, and arithmetic
+ * (+ - * / // %) on numbers. The template is parsed into a small tree and interpreted; nothing is
+ * ever executed (no eval, no Function), and anything else is refused at compile time with a reason,
+ * so the entity can be shown as "unsupported template" instead of silently misbehaving.
+ */
+
+export type Rendered = { ok: true; value: unknown } | { ok: false; reason: string };
+
+export interface CompiledTemplate {
+  readonly source: string;
+  /** `value` is the raw payload (a string) or, for command templates, the value to send. */
+  render(value: unknown): Rendered;
+}
+
+export type Compiled = { ok: true; template: CompiledTemplate } | { ok: false; reason: string };
+
+type Node =
+  | { t: 'lit'; v: unknown }
+  | { t: 'var'; name: 'value' | 'value_json' }
+  | { t: 'get'; obj: Node; key: Node }
+  | { t: 'filter'; arg: Node; name: string; args: Node[] }
+  | { t: 'bin'; op: string; l: Node; r: Node }
+  | { t: 'neg'; e: Node };
+
+type Token = { k: 'num' | 'str' | 'id' | 'op'; v: string };
+
+/** Marks a missing key or index, as Jinja's Undefined does. */
+const UNDEFINED: unique symbol = Symbol('undefined');
+
+const MAX_SOURCE = 4096;
+const MAX_DEPTH = 32;
+const FILTERS = new Set([
+  'float',
+  'int',
+  'round',
+  'default',
+  'd',
+  'lower',
+  'upper',
+  'abs',
+  'string',
+  'trim',
+  'is_defined',
+]);
+
+class Unsupported extends Error {}
+class RenderError extends Error {}
+
+/** Compiles a template once; refuses (with the reason) anything outside the supported forms. */
+export function compileTemplate(source: string): Compiled {
+  try {
+    if (source.length > MAX_SOURCE) throw new Unsupported(`longer than ${MAX_SOURCE} characters`);
+    if (/\{%/.test(source)) throw new Unsupported('statements ({% ... %}) are not supported');
+    if (/\{#/.test(source)) throw new Unsupported('comments ({# ... #}) are not supported');
+    const parts: (string | Node)[] = [];
+    let rest = source;
+    while (rest.length) {
+      const open = rest.indexOf('{{');
+      if (open < 0) {
+        parts.push(rest);
+        break;
+      }
+      const close = rest.indexOf('}}', open + 2);
+      if (close < 0) throw new Unsupported('an unclosed {{');
+      if (open > 0) parts.push(rest.slice(0, open));
+      const inner = rest
+        .slice(open + 2, close)
+        .replace(/^-/, '')
+        .replace(/-$/, '');
+      parts.push(parseExpression(inner));
+      rest = rest.slice(close + 2);
+    }
+    // One expression and only whitespace around it: the value keeps its type (number, object...).
+    const exprs = parts.filter((p): p is Node => typeof p !== 'string');
+    const textOnly = parts.filter((p): p is string => typeof p === 'string').join('');
+    const single = exprs.length === 1 && textOnly.trim() === '' ? exprs[0] : undefined;
+    const template: CompiledTemplate = {
+      source,
+      render(value: unknown): Rendered {
+        const scope = new Scope(value);
+        try {
+          if (single) return finish(evaluate(single, scope, 0));
+          let out = '';
+          for (const p of parts) {
+            if (typeof p === 'string') out += p;
+            else {
+              const v = evaluate(p, scope, 0);
+              if (v === UNDEFINED) throw new RenderError('the value is undefined');
+              out += pyStr(v);
+            }
+          }
+          return { ok: true, value: out };
+        } catch (err) {
+          if (err instanceof RenderError) return { ok: false, reason: err.message };
+          throw err;
+        }
+      },
+    };
+    return { ok: true, template };
+  } catch (err) {
+    if (err instanceof Unsupported) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+function finish(v: unknown): Rendered {
+  if (v === UNDEFINED) return { ok: false, reason: 'the value is undefined' };
+  return { ok: true, value: v };
+}
+
+/** How Jinja (Python) prints a value into text. */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'number') return String(v);
+  return JSON.stringify(v);
+}
+
+class Scope {
+  private json: unknown = UNDEFINED;
+  private parsed = false;
+  constructor(readonly value: unknown) {}
+  valueJson(): unknown {
+    if (!this.parsed) {
+      this.parsed = true;
+      if (typeof this.value === 'string') {
+        try {
+          this.json = JSON.parse(this.value);
+        } catch {
+          this.json = UNDEFINED;
+        }
+      } else this.json = this.value;
+    }
+    if (this.json === UNDEFINED) throw new RenderError('the payload is not JSON');
+    return this.json;
+  }
+}
+
+// ---- parsing ----
+
+function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const num = /^\d+(\.\d+)?([eE][+-]?\d+)?/.exec(src.slice(i));
+    if (num) {
+      out.push({ k: 'num', v: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    if (id) {
+      out.push({ k: 'id', v: id[0] });
+      i += id[0].length;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const end = src.indexOf(c, i + 1);
+      if (end < 0) throw new Unsupported('an unterminated string');
+      const body = src.slice(i + 1, end);
+      if (body.includes('\\')) throw new Unsupported('escapes in strings are not supported');
+      out.push({ k: 'str', v: body });
+      i = end + 1;
+      continue;
+    }
+    if (src.startsWith('//', i)) {
+      out.push({ k: 'op', v: '//' });
+      i += 2;
+      continue;
+    }
+    if ('.[]()|+-*/%,'.includes(c)) {
+      out.push({ k: 'op', v: c });
+      i++;
+      continue;
+    }
+    throw new Unsupported(`the character '${c}'`);
+  }
+  return out;
+}
+
+function parseExpression(src: string): Node {
+  const toks = tokenize(src);
+  let pos = 0;
+  const peek = (): Token | undefined => toks[pos];
+  const isOp = (v: string) => peek()?.k === 'op' && peek()?.v === v;
+  const expect = (v: string) => {
+    if (!isOp(v)) throw new Unsupported(`expected '${v}'`);
+    pos++;
+  };
+
+  const additive = (d: number): Node => {
+    if (d > MAX_DEPTH) throw new Unsupported('nested too deeply');
+    let l = multiplicative(d);
+    while (isOp('+') || isOp('-')) {
+      const op = toks[pos++].v;
+      l = { t: 'bin', op, l, r: multiplicative(d) };
+    }
+    return l;
+  };
+  const multiplicative = (d: number): Node => {
+    let l = unary(d);
+    while (isOp('*') || isOp('/') || isOp('//') || isOp('%')) {
+      const op = toks[pos++].v;
+      l = { t: 'bin', op, l, r: unary(d) };
+    }
+    return l;
+  };
+  const unary = (d: number): Node => {
+    if (isOp('-')) {
+      pos++;
+      return { t: 'neg', e: unary(d + 1) };
+    }
+    if (isOp('+')) {
+      pos++;
+      return unary(d + 1);
+    }
+    return filtered(d);
+  };
+  // Filters bind tighter than arithmetic, as in Jinja: `value | float * 10` is (value|float)*10.
+  const filtered = (d: number): Node => {
+    let node = postfix(d);
+    while (isOp('|')) {
+      pos++;
+      const name = peek();
+      if (name?.k !== 'id') throw new Unsupported('expected a filter name');
+      pos++;
+      if (!FILTERS.has(name.v)) throw new Unsupported(`the filter '${name.v}'`);
+      const args: Node[] = [];
+      if (isOp('(')) {
+        pos++;
+        while (!isOp(')')) {
+          if (peek()?.k === 'id' && toks[pos + 1]?.v === '=')
+            throw new Unsupported('keyword arguments');
+          args.push(additive(d + 1));
+          if (isOp(',')) pos++;
+          else if (!isOp(')')) throw new Unsupported("expected ',' or ')'");
+        }
+        pos++;
+      }
+      node = { t: 'filter', arg: node, name: name.v, args };
+    }
+    return node;
+  };
+  const postfix = (d: number): Node => {
+    let node = primary(d);
+    for (;;) {
+      if (isOp('.')) {
+        pos++;
+        const key = peek();
+        if (key?.k !== 'id' && key?.k !== 'num') throw new Unsupported('expected a key after .');
+        pos++;
+        if (isOp('(')) throw new Unsupported(`calling the method '${key.v}'`);
+        if (key.v.startsWith('__')) throw new Unsupported(`the private attribute '${key.v}'`);
+        node = { t: 'get', obj: node, key: { t: 'lit', v: key.k === 'num' ? +key.v : key.v } };
+      } else if (isOp('[')) {
+        pos++;
+        const key = additive(d + 1);
+        expect(']');
+        node = { t: 'get', obj: node, key };
+      } else if (isOp('(')) {
+        throw new Unsupported('function calls');
+      } else return node;
+    }
+  };
+  const primary = (d: number): Node => {
+    const tok = peek();
+    if (!tok) throw new Unsupported('an empty expression');
+    pos++;
+    if (tok.k === 'num') return { t: 'lit', v: Number(tok.v) };
+    if (tok.k === 'str') return { t: 'lit', v: tok.v };
+    if (tok.k === 'id') {
+      if (tok.v === 'value' || tok.v === 'value_json') return { t: 'var', name: tok.v };
+      if (tok.v === 'true' || tok.v === 'True') return { t: 'lit', v: true };
+      if (tok.v === 'false' || tok.v === 'False') return { t: 'lit', v: false };
+      if (tok.v === 'none' || tok.v === 'None') return { t: 'lit', v: null };
+      if (isOp('(')) throw new Unsupported(`the function '${tok.v}()'`);
+      throw new Unsupported(`the name '${tok.v}'`);
+    }
+    if (tok.v === '(') {
+      const e = additive(d + 1);
+      expect(')');
+      return e;
+    }
+    throw new Unsupported(`'${tok.v}'`);
+  };
+
+  const node = additive(0);
+  if (pos < toks.length) {
+    const t = toks[pos];
+    if (t.k === 'id' && ['if', 'and', 'or', 'not', 'in', 'is'].includes(t.v))
+      throw new Unsupported(`the operator '${t.v}'`);
+    throw new Unsupported(`unexpected '${t.v}'`);
+  }
+  return node;
+}
+
+// ---- evaluation ----
+
+function evaluate(n: Node, s: Scope, d: number): unknown {
+  switch (n.t) {
+    case 'lit':
+      return n.v;
+    case 'var':
+      return n.name === 'value' ? s.value : s.valueJson();
+    case 'neg': {
+      const v = evaluate(n.e, s, d + 1);
+      if (typeof v !== 'number') throw new RenderError(`cannot negate ${describe(v)}`);
+      return -v;
+    }
+    case 'get':
+      return getItem(evaluate(n.obj, s, d + 1), evaluate(n.key, s, d + 1));
+    case 'bin':
+      return arithmetic(n.op, evaluate(n.l, s, d + 1), evaluate(n.r, s, d + 1));
+    case 'filter':
+      return applyFilter(
+        n.name,
+        evaluate(n.arg, s, d + 1),
+        n.args.map((a) => evaluate(a, s, d + 1)),
+      );
+  }
+}
+
+function getItem(obj: unknown, key: unknown): unknown {
+  if (Array.isArray(obj) && typeof key === 'number' && Number.isInteger(key)) {
+    const i = key < 0 ? obj.length + key : key;
+    return i >= 0 && i < obj.length ? obj[i] : UNDEFINED;
+  }
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
+    const k = String(key);
+    // Own keys only: a payload can never reach Object.prototype through '__proto__' and the like.
+    return Object.hasOwn(obj, k) ? (obj as Record<string, unknown>)[k] : UNDEFINED;
+  }
+  return UNDEFINED;
+}
+
+function arithmetic(op: string, a: unknown, b: unknown): number {
+  if (typeof a !== 'number' || typeof b !== 'number')
+    throw new RenderError(`cannot compute ${describe(a)} ${op} ${describe(b)}`);
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      if (b === 0) throw new RenderError('division by zero');
+      return a / b;
+    case '//':
+      if (b === 0) throw new RenderError('division by zero');
+      return Math.floor(a / b);
+    default:
+      if (b === 0) throw new RenderError('division by zero');
+      return a - b * Math.floor(a / b);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === UNDEFINED) return 'an undefined value';
+  return `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+}
+
+function toFloat(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
+    return Number(t);
+  }
+  return undefined;
+}
+
+function applyFilter(name: string, v: unknown, args: unknown[]): unknown {
+  const fallback = (what: string): unknown => {
+    if (args.length > 0 && name !== 'round') return args[0];
+    if (name === 'round' && args.length > 2) return args[2];
+    throw new RenderError(`cannot convert ${describe(v)} to ${what}`);
+  };
+  switch (name) {
+    case 'float': {
+      const f = toFloat(v);
+      return f === undefined ? fallback('a number') : f;
+    }
+    case 'int': {
+      const f = toFloat(v);
+      return f === undefined || !Number.isFinite(f) ? fallback('an integer') : Math.trunc(f);
+    }
+    case 'round': {
+      const f = toFloat(v);
+      if (f === undefined) return fallback('a number');
+      const p = typeof args[0] === 'number' ? Math.max(0, Math.min(10, Math.trunc(args[0]))) : 0;
+      return roundTo(f, p, typeof args[1] === 'string' ? args[1] : 'common');
+    }
+    case 'default':
+    case 'd':
+      return v === UNDEFINED || (args[1] === true && !v) ? (args[0] ?? '') : v;
+    case 'is_defined':
+      if (v === UNDEFINED) throw new RenderError('the value is undefined');
+      return v;
+    case 'lower':
+      return pyStr(v === UNDEFINED ? '' : v).toLowerCase();
+    case 'upper':
+      return pyStr(v === UNDEFINED ? '' : v).toUpperCase();
+    case 'trim':
+      return pyStr(v === UNDEFINED ? '' : v).trim();
+    case 'string':
+      return pyStr(v === UNDEFINED ? '' : v);
+    default: {
+      // abs
+      if (typeof v !== 'number') throw new RenderError(`abs of ${describe(v)}`);
+      return Math.abs(v);
+    }
+  }
+}
+
+/** Home Assistant's round: Python's round-half-to-even by default; ceil, floor and half too. */
+export function roundTo(x: number, precision: number, method: string): number {
+  const m = 10 ** precision;
+  if (method === 'ceil') return Math.ceil(x * m) / m;
+  if (method === 'floor') return Math.floor(x * m) / m;
+  if (method === 'half') return Math.round(x * 2) / 2;
+  const y = x * m;
+  if (Number.isInteger(y * 2) && !Number.isInteger(y)) {
+    const f = Math.floor(y);
+    return (f % 2 === 0 ? f : f + 1) / m;
+  }
+  return Number(x.toFixed(precision));
+}
