@@ -269,7 +269,7 @@ export class SchedulerService implements SchedulerApi {
       .then(() => {
         job.busy = false;
         if (job.abort === abort) job.abort = null;
-        if (this.jobs.get(job.spec.name) === job) this.plan();
+        if (this.jobs.get(job.spec.name) === job) this.runDue();
       });
     job.current = null;
     if (this.jobs.get(job.spec.name) !== job || this.disposed) return;
