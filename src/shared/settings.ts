@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isMetric } from './metrics.js';
 import { rulesListSchema } from './contract/rules.js';
 
 /**
@@ -98,8 +99,14 @@ export const mqttSettingsSchema = z
 export const historySettingsSchema = z
   .object({
     retentionDays: z.number().int().min(1).max(3650).default(90),
-    /** Per-metric overrides of retentionDays. */
-    retentionByMetric: z.record(z.string(), z.number().int().min(1).max(3650)).default({}),
+    /** Per-metric overrides of retentionDays, keyed by canonical metric name. */
+    retentionByMetric: z
+      .record(z.string(), z.number().int().min(1).max(3650))
+      .default({})
+      .superRefine((r, ctx) => {
+        for (const k of Object.keys(r))
+          if (!isMetric(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'unknown metric' });
+      }),
   })
   .strict();
 

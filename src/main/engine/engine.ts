@@ -14,6 +14,7 @@ import { DeviceRegistry, ReadingBus } from './devices.js';
 import { Logging, type Logger } from './logging.js';
 import type { Ports } from './ports.js';
 import { firstIssue, SettingsService } from './settings-service.js';
+import { historyService } from './history/history-service.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 
 export const VERSION = '0.1.0';
@@ -236,5 +237,5 @@ export function deriveHealth(s: EngineStatus): {
 
 /** Every domain service in start order: history first (others store through it), rules last. */
 export function defaultServices(): ServiceFactory[] {
-  return [(ctx) => new SchedulerService(ctx)];
+  return [historyService(), (ctx) => new SchedulerService(ctx)];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { METRIC_NAMES, type Metric } from '../metrics.js';
+import type { ReadingStatus } from '../model.js';
 import { method } from './define.js';
 
 export interface SeriesPoint {
@@ -16,6 +17,15 @@ export interface Series {
   values: number[];
   /** How many raw rows the range held before downsampling. */
   rawCount: number;
+}
+
+/** The newest stored reading of one metric of a device. */
+export interface LatestReading {
+  metric: Metric;
+  value: number | null;
+  unit: string;
+  ts: number;
+  status: ReadingStatus;
 }
 
 export interface RangeStats {
@@ -46,6 +56,11 @@ export const historyRequests = {
       .strict()
       .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] }),
   ),
+  /** The newest stored reading of every metric of a device (survives restarts, unlike `latest`). */
+  queryLatest: method<LatestReading[]>()(
+    z.object({ deviceId: z.string().min(1).max(300) }).strict(),
+  ),
+  /** Streams the rows to a file under the exports directory; returns its path and row count. */
   exportReadings: method<{ path: string; rows: number }>()(
     z
       .object({
@@ -55,7 +70,8 @@ export const historyRequests = {
         to: z.number().int().min(0),
         format: z.enum(['csv', 'json']),
       })
-      .strict(),
+      .strict()
+      .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] }),
   ),
 };
 

@@ -1,0 +1,258 @@
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Device, Reading } from '../../../shared/model.js';
+import { EngineError } from '../../../shared/result.js';
+import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { Logger } from '../logging.js';
+import type { HistoryApi, SchedulerApi, SyncCursor } from '../services.js';
+import { openDatabase } from './db.js';
+import { exportReadings } from './export.js';
+import { HistoryQueries } from './queries.js';
+import { housekeeping, type HousekeepingResult } from './retention.js';
+import { ReadingStore } from './store.js';
+
+export interface HistoryServiceOptions {
+  /** Longest a live reading waits before its batch is written. */
+  batchMs?: number;
+  /** A batch this large is written at once, without waiting for the timer. */
+  batchRows?: number;
+  /** Readings kept queued while writes fail (full disk); the oldest go beyond this. */
+  maxPending?: number;
+  /** Run PRAGMA quick_check at open (default true). */
+  quickCheck?: boolean;
+}
+
+export const DB_FILE = 'homebeat.db';
+export const HOUSEKEEPING_JOB = 'housekeeping';
+const DAY = 86_400_000;
+
+export const historyService =
+  (opts: HistoryServiceOptions = {}): ServiceFactory =>
+  (ctx) =>
+    new HistoryService(ctx, opts);
+
+interface Open {
+  db: Database.Database;
+  store: ReadingStore;
+  queries: HistoryQueries;
+}
+
+/**
+ * The local history: live readings from the bus are queued and written in batches (one
+ * transaction per `batchMs` or `batchRows`, whichever comes first); sync pulls commit their
+ * records together with their cursor. Device snapshots are kept so the device list survives a
+ * restart. Other services keep their own tables in `db` (the MQTT outbox).
+ */
+export class HistoryService implements HistoryApi {
+  readonly name = 'history' as const;
+  readonly handlers: Partial<Handlers>;
+  private readonly log: Logger;
+  private readonly batchMs: number;
+  private readonly batchRows: number;
+  private readonly maxPending: number;
+  private open?: Open;
+  private pending: Reading[] = [];
+  private readonly pendingDevices = new Map<string, Device | null>();
+  private timer: unknown;
+  private ownHousekeeping: unknown;
+  private readonly unsubscribers: (() => void)[] = [];
+  private lastWriteError = '';
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly opts: HistoryServiceOptions = {},
+  ) {
+    this.log = ctx.log('history');
+    this.batchMs = opts.batchMs ?? 100;
+    this.batchRows = opts.batchRows ?? 5000;
+    this.maxPending = opts.maxPending ?? 200_000;
+    this.handlers = {
+      querySeries: (q) => this.read().queries.series(q),
+      queryStats: (q) => this.read().queries.stats(q),
+      queryLatest: ({ deviceId }) => this.read().queries.latest(deviceId),
+      exportReadings: (q) => {
+        this.read();
+        return exportReadings(q, {
+          dbFile: this.file,
+          exportsDir: this.ctx.ports.paths.exportsDir,
+          now: this.ctx.ports.clock.now(),
+        });
+      },
+    };
+  }
+
+  get file(): string {
+    return join(this.ctx.ports.paths.dataDir, DB_FILE);
+  }
+
+  get db(): Database.Database {
+    if (!this.open) throw new Error('history is not open');
+    return this.open.db;
+  }
+
+  start(): void {
+    const { db } = openDatabase({
+      file: this.file,
+      log: this.log,
+      now: () => this.ctx.ports.clock.now(),
+      check: this.opts.quickCheck,
+    });
+    const store = new ReadingStore(db);
+    this.open = { db, store, queries: new HistoryQueries(db, store) };
+
+    // Known devices come back offline until a transport sees them again.
+    const known = store.devices();
+    for (const d of known) this.ctx.devices.upsert({ ...d, online: false });
+    this.log.info('history opened', { file: this.file, devices: known.length });
+
+    this.unsubscribers.push(
+      this.ctx.readings.subscribe((r) => this.enqueue(r)),
+      this.ctx.devices.onChange((delta) => {
+        for (const d of delta.upserted) this.pendingDevices.set(d.id, d);
+        for (const id of delta.removed) this.pendingDevices.set(id, null);
+        this.arm();
+      }),
+    );
+    this.registerHousekeeping();
+  }
+
+  dispose(): void {
+    for (const u of this.unsubscribers.splice(0)) u();
+    this.disarm();
+    if (this.ownHousekeeping !== undefined) this.ctx.ports.clock.clearTimeout(this.ownHousekeeping);
+    this.ownHousekeeping = undefined;
+    if (!this.open) return;
+    this.flush();
+    this.open.db.close();
+    this.open = undefined;
+  }
+
+  /** Writes the queued readings and device snapshots in one transaction now. */
+  flush(): void {
+    this.disarm();
+    if (!this.open || (this.pending.length === 0 && this.pendingDevices.size === 0)) return;
+    const { db, store } = this.open;
+    const batch = this.pending;
+    const devices = [...this.pendingDevices];
+    this.pending = [];
+    this.pendingDevices.clear();
+    try {
+      const now = this.ctx.ports.clock.now();
+      db.transaction(() => {
+        store.insert(batch);
+        for (const [id, d] of devices) {
+          if (d) store.putDevice(d, now);
+          else store.deleteDevice(id);
+        }
+      })();
+      this.lastWriteError = '';
+    } catch (err) {
+      store.resetCaches();
+      this.requeue(batch, devices, err);
+    }
+  }
+
+  commitRecords(readings: Reading[], cursor?: SyncCursor): number {
+    const { db, store } = this.write();
+    try {
+      return db.transaction(() => {
+        const added = store.insert(readings);
+        if (cursor) store.setCursor(cursor, this.ctx.ports.clock.now());
+        return added;
+      })();
+    } catch (err) {
+      // Nothing was committed, the cursor included: the caller fetches the records again.
+      store.resetCaches();
+      throw err;
+    }
+  }
+
+  getCursor(deviceId: string, key: string): string | undefined {
+    return this.write().store.getCursor(deviceId, key);
+  }
+
+  /** Retention, incremental vacuum and WAL checkpoint (the daily job; callable directly). */
+  async housekeeping(signal?: AbortSignal): Promise<HousekeepingResult> {
+    this.flush();
+    const { db } = this.write();
+    return housekeeping(
+      db,
+      this.ctx.settings.get().history,
+      this.ctx.ports.clock.now(),
+      this.log,
+      signal,
+    );
+  }
+
+  private enqueue(readings: Reading[]): void {
+    if (!this.open) return;
+    for (const r of readings) this.pending.push(r);
+    if (this.pending.length >= this.batchRows) this.flush();
+    else this.arm();
+  }
+
+  private requeue(batch: Reading[], devices: [string, Device | null][], err: unknown): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg !== this.lastWriteError) {
+      this.log.error('history write failed; will retry', { error: msg, rows: batch.length });
+      this.lastWriteError = msg;
+    }
+    this.pending = batch.concat(this.pending);
+    for (const [id, d] of devices) if (!this.pendingDevices.has(id)) this.pendingDevices.set(id, d);
+    const excess = this.pending.length - this.maxPending;
+    if (excess > 0) {
+      this.pending.splice(0, excess);
+      this.log.warn('history queue full: oldest readings dropped', { dropped: excess });
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined || !this.open) return;
+    this.timer = this.ctx.ports.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, this.batchMs);
+  }
+
+  private disarm(): void {
+    if (this.timer === undefined) return;
+    this.ctx.ports.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private read(): Open {
+    // Queries see what the dashboard already showed live: write the pending batch first.
+    this.flush();
+    return this.write();
+  }
+
+  private write(): Open {
+    if (!this.open) throw new EngineError('unavailable', 'history database is not open');
+    return this.open;
+  }
+
+  private registerHousekeeping(): void {
+    const run = async (signal?: AbortSignal) => {
+      await this.housekeeping(signal);
+    };
+    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
+    if (scheduler) {
+      scheduler.register({
+        name: HOUSEKEEPING_JOB,
+        kind: 'periodic',
+        everyMs: DAY,
+        initialDelayMs: 10 * 60_000,
+        timeoutMs: 30 * 60_000,
+        run,
+      });
+      return;
+    }
+    // No scheduler in this composition (tests, tools): keep the retention promise on a plain timer.
+    const tick = () => {
+      run().catch((err) => this.log.error('housekeeping failed', { error: String(err) }));
+      this.ownHousekeeping = this.ctx.ports.clock.setTimeout(tick, DAY);
+    };
+    this.ownHousekeeping = this.ctx.ports.clock.setTimeout(tick, DAY);
+  }
+}

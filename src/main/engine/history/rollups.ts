@@ -1,0 +1,96 @@
+/**
+ * Pre-aggregated buckets per series. Widths nest (each divides the next), so a range splits into
+ * whole buckets of the coarsest fitting width plus finer pieces at the edges, down to raw rows:
+ * `plan()` gives an exact decomposition, and stats or min/max downsampling over it are exact.
+ */
+export const TIERS = [60_000, 600_000, 3_600_000] as const;
+
+export interface Bucket {
+  n: number;
+  sum: number;
+  vmin: number;
+  tmin: number;
+  vmax: number;
+  tmax: number;
+}
+
+/** A piece of a range: [lo, hi) read from a rollup tier (width) or from raw rows (width 0). */
+export interface Segment {
+  width: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Splits [lo, hi) into segments: whole buckets of the widest tier in `tiers` (widest first) that
+ * fit, and recursively finer tiers, then raw rows, for the ragged edges.
+ */
+export function plan(lo: number, hi: number, tiers: readonly number[]): Segment[] {
+  if (lo >= hi) return [];
+  if (tiers.length === 0) return [{ width: 0, lo, hi }];
+  const [w, ...rest] = tiers as [number, ...number[]];
+  const a = Math.ceil(lo / w) * w;
+  const b = Math.floor(hi / w) * w;
+  if (a >= b) return plan(lo, hi, rest);
+  return [...plan(lo, a, rest), { width: w, lo: a, hi: b }, ...plan(b, hi, rest)];
+}
+
+/** Tiers no wider than `maxWidth`, widest first. */
+export function tiersUpTo(maxWidth: number): number[] {
+  return TIERS.filter((w) => w <= maxWidth).reverse();
+}
+
+/** Folds one value into a bucket map keyed by `${tier}:${series}:${bucketStart}`. */
+export class RollupAccumulator {
+  readonly buckets = new Map<string, Bucket & { tier: number; series: number; bucket: number }>();
+
+  add(series: number, ts: number, value: number): void {
+    for (const w of TIERS) {
+      const bucket = Math.floor(ts / w) * w;
+      const key = `${w}:${series}:${bucket}`;
+      const b = this.buckets.get(key);
+      if (!b) {
+        this.buckets.set(key, {
+          tier: w,
+          series,
+          bucket,
+          n: 1,
+          sum: value,
+          vmin: value,
+          tmin: ts,
+          vmax: value,
+          tmax: ts,
+        });
+        continue;
+      }
+      b.n++;
+      b.sum += value;
+      if (value < b.vmin || (value === b.vmin && ts < b.tmin)) {
+        b.vmin = value;
+        b.tmin = ts;
+      }
+      if (value > b.vmax || (value === b.vmax && ts < b.tmax)) {
+        b.vmax = value;
+        b.tmax = ts;
+      }
+    }
+  }
+
+  clear(): void {
+    this.buckets.clear();
+  }
+}
+
+/** Upsert merging a batch's partial bucket into the stored one (SET reads the old row values). */
+export const UPSERT_ROLLUP = `
+  INSERT INTO rollups (tier, series, bucket, n, sum, vmin, tmin, vmax, tmax)
+  VALUES (@tier, @series, @bucket, @n, @sum, @vmin, @tmin, @vmax, @tmax)
+  ON CONFLICT (tier, series, bucket) DO UPDATE SET
+    n = n + excluded.n,
+    sum = sum + excluded.sum,
+    tmin = CASE WHEN excluded.vmin < vmin OR (excluded.vmin = vmin AND excluded.tmin < tmin)
+                THEN excluded.tmin ELSE tmin END,
+    vmin = min(vmin, excluded.vmin),
+    tmax = CASE WHEN excluded.vmax > vmax OR (excluded.vmax = vmax AND excluded.tmax < tmax)
+                THEN excluded.tmax ELSE tmax END,
+    vmax = max(vmax, excluded.vmax)`;

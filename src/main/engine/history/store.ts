@@ -1,0 +1,155 @@
+import type Database from 'better-sqlite3';
+import type { Device, Reading, ReadingStatus } from '../../../shared/model.js';
+import type { SyncCursor } from '../services.js';
+import { RollupAccumulator, UPSERT_ROLLUP } from './rollups.js';
+
+/** ReadingStatus <-> small integer; 'ok' is stored as NULL. */
+export const STATUS_CODES: Record<ReadingStatus, number | null> = {
+  ok: null,
+  nan: 1,
+  nres: 2,
+  pos_inf: 3,
+  neg_inf: 4,
+  invalid: 5,
+};
+const STATUS_NAMES = new Map<number, ReadingStatus>(
+  Object.entries(STATUS_CODES)
+    .filter(([, c]) => c !== null)
+    .map(([name, c]) => [c as number, name as ReadingStatus]),
+);
+export const statusName = (code: number | null): ReadingStatus =>
+  code === null ? 'ok' : (STATUS_NAMES.get(code) ?? 'invalid');
+
+/**
+ * The write side of the history: readings (deduplicated on series + ts), their rollups, device
+ * snapshots and sync cursors. Every method runs inside the caller's transaction, so a batch of
+ * readings, its rollups and a cursor commit together or not at all.
+ */
+export class ReadingStore {
+  private readonly seriesIds = new Map<string, number>();
+  private readonly labelIds = new Map<string, number>();
+  private readonly acc = new RollupAccumulator();
+  private readonly stmts;
+
+  constructor(readonly db: Database.Database) {
+    this.stmts = {
+      insert: db.prepare(
+        'INSERT OR IGNORE INTO readings (series, ts, value, status, source, gateway) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      rollup: db.prepare(UPSERT_ROLLUP),
+      findSeries: db.prepare('SELECT id FROM series WHERE device_id = ? AND metric = ?').pluck(),
+      addSeries: db.prepare('INSERT INTO series (device_id, metric) VALUES (?, ?)'),
+      findLabel: db.prepare('SELECT id FROM labels WHERE text = ?').pluck(),
+      addLabel: db.prepare('INSERT INTO labels (text) VALUES (?)'),
+      getCursor: db
+        .prepare('SELECT value FROM sync_cursors WHERE device_id = ? AND key = ?')
+        .pluck(),
+      setCursor: db.prepare(
+        `INSERT INTO sync_cursors (device_id, key, value, updated) VALUES (?, ?, ?, ?)
+         ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value, updated = excluded.updated`,
+      ),
+      putDevice: db.prepare(
+        `INSERT INTO devices (id, json, updated) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated = excluded.updated`,
+      ),
+      deleteDevice: db.prepare('DELETE FROM devices WHERE id = ?'),
+      allDevices: db.prepare('SELECT json FROM devices ORDER BY id').pluck(),
+    };
+  }
+
+  /** The series id of device + metric, created on first use (call inside a transaction). */
+  seriesId(deviceId: string, metric: string, create: true): number;
+  seriesId(deviceId: string, metric: string, create?: false): number | undefined;
+  seriesId(deviceId: string, metric: string, create = false): number | undefined {
+    const key = `${deviceId}\u0000${metric}`;
+    let id = this.seriesIds.get(key);
+    if (id !== undefined) return id;
+    id = this.stmts.findSeries.get(deviceId, metric) as number | undefined;
+    if (id === undefined && create) {
+      id = Number(this.stmts.addSeries.run(deviceId, metric).lastInsertRowid);
+    }
+    if (id !== undefined) this.seriesIds.set(key, id);
+    return id;
+  }
+
+  private labelId(text: string | undefined): number | null {
+    if (!text) return null;
+    let id = this.labelIds.get(text);
+    if (id !== undefined) return id;
+    id = this.stmts.findLabel.get(text) as number | undefined;
+    if (id === undefined) id = Number(this.stmts.addLabel.run(text).lastInsertRowid);
+    this.labelIds.set(text, id);
+    return id;
+  }
+
+  /**
+   * Inserts readings (a reading already stored is ignored) and folds the new ones into the
+   * rollups. Call inside a transaction. Returns rows added.
+   */
+  insert(readings: readonly Reading[]): number {
+    let added = 0;
+    const { insert, rollup } = this.stmts;
+    for (const r of readings) {
+      const ts = Math.round(r.ts);
+      if (!Number.isFinite(ts)) continue;
+      let value = r.value;
+      let status = r.status ?? 'ok';
+      if (value !== null && !Number.isFinite(value)) {
+        // A NaN or Infinity that slipped past a decoder: keep the row, flag it, never chart it.
+        value = null;
+        if (status === 'ok') status = 'invalid';
+      }
+      if (value === null && status === 'ok') status = 'invalid';
+      const series = this.seriesId(r.deviceId, r.metric, true);
+      const res = insert.run(
+        series,
+        ts,
+        value,
+        STATUS_CODES[status] ?? null,
+        this.labelId(r.source),
+        this.labelId(r.gateway),
+      );
+      if (res.changes === 0) continue;
+      added++;
+      if (value !== null) this.acc.add(series, ts, value);
+    }
+    for (const b of this.acc.buckets.values()) rollup.run(b);
+    this.acc.clear();
+    return added;
+  }
+
+  /** After a rolled-back transaction: ids handed out inside it no longer exist. */
+  resetCaches(): void {
+    this.seriesIds.clear();
+    this.labelIds.clear();
+    this.acc.clear();
+  }
+
+  getCursor(deviceId: string, key: string): string | undefined {
+    return this.stmts.getCursor.get(deviceId, key) as string | undefined;
+  }
+
+  setCursor(c: SyncCursor, now: number): void {
+    this.stmts.setCursor.run(c.deviceId, c.key, c.value, now);
+  }
+
+  putDevice(d: Device, now: number): void {
+    this.stmts.putDevice.run(d.id, JSON.stringify(d), now);
+  }
+
+  deleteDevice(id: string): void {
+    this.stmts.deleteDevice.run(id);
+  }
+
+  devices(): Device[] {
+    const out: Device[] = [];
+    for (const json of this.stmts.allDevices.all() as string[]) {
+      try {
+        out.push(JSON.parse(json) as Device);
+      } catch {
+        // A snapshot we cannot read is skipped: the device reappears when it is next seen.
+      }
+    }
+    return out;
+  }
+}
