@@ -60,7 +60,7 @@ export function runDecode(args: string[]): { code: number; out: string } {
     key = k;
   }
   try {
-    let result: DecodeResult & Record<string, unknown>;
+    let result: DecodeResult;
     let header: Record<string, unknown>;
     if (target.toLowerCase() === 'bthome') {
       result = decodeBthome(data, { key, mac });
@@ -70,7 +70,7 @@ export function runDecode(args: string[]): { code: number; out: string } {
       result = decodeCharacteristic(uuid, data);
       header = { target: uuid, name: characteristicName(uuid) };
     }
-    const { values, extra, ...rest } = result;
+    const { values, extra, ...rest } = result as DecodeResult & Record<string, unknown>;
     const out = { ...header, readings: values.map(flat), ...rest, ...extra };
     return { code: 0, out: JSON.stringify(out, null, 2) };
   } catch (e) {
