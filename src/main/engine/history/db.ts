@@ -46,6 +46,7 @@ export function openDatabase(opts: OpenOptions): OpenResult {
 }
 
 function openChecked(opts: OpenOptions): Database.Database {
+  if (opts.check !== false && existsSync(opts.file)) checkReadOnly(opts.file);
   const db = new Database(opts.file);
   try {
     // auto_vacuum only takes effect before the first table exists, so set it before anything else.
@@ -54,16 +55,27 @@ function openChecked(opts: OpenOptions): Database.Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (opts.check !== false) {
-      const rows = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
-      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-      if (problems.length) throw new CorruptDatabase(problems.slice(0, 5).join('; '));
-    }
     migrate(db, opts.log);
     return db;
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * Checks an existing file through a read-only connection first: a read-write connection that
+ * fails may checkpoint or delete the WAL on close, and the WAL of a damaged database may hold the
+ * newest data worth recovering, so nothing writes to it before it is known to be sound.
+ */
+function checkReadOnly(file: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    if (problems.length) throw new CorruptDatabase(problems.slice(0, 5).join('; '));
+  } finally {
+    db.close();
   }
 }
 

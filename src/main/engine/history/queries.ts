@@ -94,7 +94,16 @@ export class HistoryQueries {
           acc.add(bucket!, n!, vmin!, tmin!, vmax!, tmax!);
       }
     }
-    acc.emit(out);
+    if (acc.total > q.points) {
+      acc.emit(out);
+      return out;
+    }
+    // Few readings spread over a wide range (a weekly scale): they all fit, so give them raw.
+    for (const [ts, v] of this.stmts.raw.iterate(id, q.from, hi) as Iterable<[number, number]>) {
+      out.ts.push(ts);
+      out.values.push(v);
+    }
+    out.rawCount = out.ts.length;
     return out;
   }
 
@@ -193,10 +202,14 @@ class MinMaxBuckets {
     this.tmax = new Float64Array(size);
   }
 
+  /** Readings folded in so far. */
+  total = 0;
+
   /** `at` places the item (a raw ts or a rollup bucket start); the rest describes it. */
   add(at: number, n: number, vmin: number, tmin: number, vmax: number, tmax: number): void {
     const i = Math.min(this.n.length - 1, Math.floor((at - this.start) / this.width));
     this.n[i] += n;
+    this.total += n;
     if (vmin < this.vmin[i]! || (vmin === this.vmin[i] && tmin < this.tmin[i]!)) {
       this.vmin[i] = vmin;
       this.tmin[i] = tmin;
@@ -208,10 +221,8 @@ class MinMaxBuckets {
   }
 
   emit(out: Series): void {
-    let raw = 0;
     for (let i = 0; i < this.n.length; i++) {
       if (this.n[i] === 0) continue;
-      raw += this.n[i]!;
       const a = { t: this.tmin[i]!, v: this.vmin[i]! };
       const b = { t: this.tmax[i]!, v: this.vmax[i]! };
       const [first, second] = a.t <= b.t ? [a, b] : [b, a];
@@ -222,6 +233,6 @@ class MinMaxBuckets {
         out.values.push(second.v);
       }
     }
-    out.rawCount = raw;
+    out.rawCount = this.total;
   }
 }

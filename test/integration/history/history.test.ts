@@ -1,0 +1,186 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../helpers/clock.js';
+import { countRows, historyEngine, reading, T0, type HistoryEngine } from './support.js';
+
+let t: HistoryEngine | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('history: live readings', () => {
+  it('writes a batch when the window ends, and at once when it holds 5,000 rows', async () => {
+    const clock = new ManualClock(T0);
+    t = await historyEngine({ clock });
+    const { engine, history } = t;
+    engine.readings.publish([reading(T0, 60), reading(T0 + 1000, 61)]);
+    expect(countRows(history)).toBe(0);
+    await clock.advance(99);
+    expect(countRows(history)).toBe(0);
+    await clock.advance(1);
+    expect(countRows(history)).toBe(2);
+
+    const many = Array.from({ length: 5000 }, (_, i) => reading(T0 + 10_000 + i * 1000, 70));
+    engine.readings.publish(many.slice(0, 4998));
+    expect(countRows(history)).toBe(2);
+    engine.readings.publish(many.slice(4998));
+    // The size limit is reached: written synchronously, no timer involved.
+    expect(countRows(history)).toBe(5002);
+  });
+
+  it('stores a reading that arrives twice (two gateways) once', async () => {
+    t = await historyEngine();
+    const { engine, history } = t;
+    engine.readings.publish([reading(T0, 60, { gateway: 'gw-a' })]);
+    engine.readings.publish([reading(T0, 60, { gateway: 'gw-b' }), reading(T0 + 1, 61)]);
+    history.flush();
+    expect(countRows(history)).toBe(2);
+    expect(history.commitRecords([reading(T0, 60), reading(T0 + 1, 61), reading(T0 + 2, 62)])).toBe(
+      1,
+    );
+    const rows = history.db
+      .prepare('SELECT device_id, metric, ts, value, source, gateway FROM readings_v ORDER BY ts')
+      .all();
+    expect(rows[0]).toEqual({
+      device_id: 'aa:bb:cc:dd:ee:01',
+      metric: 'heart_rate',
+      ts: T0,
+      value: 60,
+      source: 'ble',
+      gateway: 'gw-a',
+    });
+    expect(rows).toHaveLength(3);
+  });
+
+  it('keeps special values as flagged rows that stats and charts skip', async () => {
+    t = await historyEngine();
+    const { engine, history } = t;
+    history.commitRecords([
+      reading(T0, 36.6, { metric: 'temperature', unit: '°C' }),
+      reading(T0 + 1, null, { metric: 'temperature', unit: '°C', status: 'nres' }),
+      reading(T0 + 2, Number.NaN, { metric: 'temperature', unit: '°C' }),
+    ]);
+    const q = { deviceId: 'aa:bb:cc:dd:ee:01', metric: 'temperature', from: T0, to: T0 + 10 };
+    const stats = await engine.request('queryStats', q);
+    expect(stats).toEqual({ ok: true, value: { count: 1, min: 36.6, max: 36.6, avg: 36.6 } });
+    const latest = await engine.request('queryLatest', { deviceId: 'aa:bb:cc:dd:ee:01' });
+    expect(latest).toMatchObject({
+      ok: true,
+      value: [{ metric: 'temperature', ts: T0 + 2, value: null, status: 'invalid', unit: '°C' }],
+    });
+    const series = await engine.request('querySeries', { ...q, points: 10 });
+    expect(series).toMatchObject({ ok: true, value: { ts: [T0], values: [36.6], rawCount: 1 } });
+  });
+});
+
+describe('history: commitRecords', () => {
+  it('commits readings and the cursor together, or neither', async () => {
+    t = await historyEngine();
+    const { history } = t;
+    const dev = 'aa:bb:cc:dd:ee:02';
+    const first = [0, 1, 2].map((i) => reading(T0 + i * 60_000, 70 + i, { deviceId: dev }));
+    expect(history.commitRecords(first, { deviceId: dev, key: 'racp_seq', value: '3' })).toBe(3);
+    expect(history.getCursor(dev, 'racp_seq')).toBe('3');
+
+    // A batch whose last record cannot be stored: nothing of it lands, the cursor stays put.
+    const bad = [
+      reading(T0 + 3 * 60_000, 73, { deviceId: dev }),
+      reading(T0 + 4 * 60_000, 74, { deviceId: null as unknown as string }),
+    ];
+    expect(() =>
+      history.commitRecords(bad, { deviceId: dev, key: 'racp_seq', value: '5' }),
+    ).toThrow();
+    expect(history.getCursor(dev, 'racp_seq')).toBe('3');
+    expect(countRows(history)).toBe(3);
+
+    // The writer is usable afterwards (its id caches were reset with the rollback).
+    expect(
+      history.commitRecords(bad.slice(0, 1), { deviceId: dev, key: 'racp_seq', value: '4' }),
+    ).toBe(1);
+    expect(history.getCursor(dev, 'racp_seq')).toBe('4');
+    expect(history.getCursor(dev, 'other')).toBeUndefined();
+  });
+});
+
+describe('history: restart', () => {
+  it('keeps devices, readings and cursors across a restart; devices come back offline', async () => {
+    t = await historyEngine();
+    const dir = t.dir;
+    t.engine.devices.upsert({
+      id: 'strap-1',
+      name: 'Chest strap',
+      kind: 'heart_rate',
+      online: true,
+    });
+    t.engine.readings.publish([reading(T0, 80, { deviceId: 'strap-1' })]);
+    t.history.commitRecords([], { deviceId: 'strap-1', key: 'seq', value: '9' });
+    await t.engine.dispose();
+
+    const again = await historyEngine({ dir });
+    try {
+      const d = again.engine.devices.get('strap-1');
+      expect(d).toMatchObject({ name: 'Chest strap', kind: 'heart_rate', online: false });
+      expect(d?.latest.heart_rate?.value).toBe(80);
+      expect(countRows(again.history)).toBe(1);
+      expect(again.history.getCursor('strap-1', 'seq')).toBe('9');
+      again.engine.devices.remove('strap-1');
+      again.history.flush();
+      expect(again.history.db.prepare('SELECT count(*) FROM devices').pluck().get()).toBe(0);
+    } finally {
+      await again.close();
+    }
+    const { rmSync } = await import('node:fs');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('history: retention', () => {
+  it('deletes readings past their metric retention and leaves the rest', async () => {
+    const clock = new ManualClock(T0 + 100 * 86_400_000);
+    t = await historyEngine({ clock });
+    const { engine, history } = t;
+    const upd = await engine.request('updateSettings', {
+      history: { retentionDays: 90, retentionByMetric: { battery: 30 } },
+    });
+    expect(upd.ok).toBe(true);
+    const day = 86_400_000;
+    const rows = [];
+    for (let d = 0; d < 100; d++) {
+      for (let k = 0; k < 24; k++) {
+        rows.push(reading(T0 + d * day + k * 3_600_000, 60 + k));
+        rows.push(reading(T0 + d * day + k * 3_600_000, 90, { metric: 'battery', unit: '%' }));
+      }
+    }
+    history.commitRecords(rows);
+    const res = await history.housekeeping();
+    // heart_rate: 10 days of 24 rows are older than 90 days; battery: 70 days older than 30.
+    expect(res).toMatchObject({ deleted: 10 * 24 + 70 * 24, complete: true });
+    const dev = 'aa:bb:cc:dd:ee:01';
+    const hr = await engine.request('queryStats', {
+      deviceId: dev,
+      metric: 'heart_rate',
+      from: 0,
+      to: T0 + 200 * day,
+    });
+    expect(hr).toMatchObject({ ok: true, value: { count: 90 * 24 } });
+    const old = await engine.request('queryStats', {
+      deviceId: dev,
+      metric: 'battery',
+      from: 0,
+      to: T0 + 70 * day - 1,
+    });
+    expect(old).toMatchObject({ ok: true, value: { count: 0 } });
+  });
+
+  it('refuses a retention override for a metric that does not exist, naming it', async () => {
+    t = await historyEngine();
+    const res = await t.engine.request('updateSettings', {
+      history: { retentionByMetric: { heartrate: 5 } },
+    });
+    expect(res.ok).toBe(false);
+    if (!res.ok) {
+      expect(res.error.field).toBe('history.retentionByMetric.heartrate');
+      expect(res.error.message).toMatch(/unknown metric/);
+    }
+  });
+});
