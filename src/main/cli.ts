@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from './engine/data-dir.js';
+import { defaultDataDir, wantsSimulation } from './engine/data-dir.js';
 import { VERSION } from './engine/engine.js';
 
 const USAGE = `homebeat ${VERSION}: wearables over Bluetooth LE and the smart home over MQTT, in sync.
@@ -39,7 +39,7 @@ async function serve(args: string[]): Promise<number> {
         host: { type: 'string', default: process.env.HOMEBEAT_HOST ?? '127.0.0.1' },
         token: { type: 'string', default: process.env.HOMEBEAT_TOKEN },
         'data-dir': { type: 'string', default: defaultDataDir() },
-        simulate: { type: 'boolean', default: process.env.HOMEBEAT_SIMULATE === '1' },
+        simulate: { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
       },
       strict: true,
@@ -66,7 +66,8 @@ async function serve(args: string[]): Promise<number> {
       host: values.host,
       token: values.token || undefined,
       dataDir: values['data-dir'],
-      simulate: values.simulate,
+      simulate:
+        values.simulate || wantsSimulation(process.env.HOMEBEAT_SIMULATE, values['data-dir']),
       logLevel: level as 'info',
     });
   } catch (err) {

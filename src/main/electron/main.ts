@@ -10,13 +10,13 @@ import {
   powerMonitor,
   safeStorage,
   session,
-  shell,
   Tray,
 } from 'electron';
 import ElectronStore from 'electron-store';
 import { CSP } from '../serve/static.js';
 import { IPC_EVENTS } from '../../shared/ipc.js';
 import type { NotificationPayload } from '../../shared/contract/index.js';
+import { wantsSimulation } from '../engine/data-dir.js';
 import { Engine } from '../engine/engine.js';
 import { installGlobalHandlers } from '../engine/global-handlers.js';
 import { Logging } from '../engine/logging.js';
@@ -35,7 +35,6 @@ import { WindowManager } from './window.js';
  */
 /** out/main, where this file is built to. */
 const here = dirname(fileURLToPath(import.meta.url));
-const simulate = process.argv.includes('--simulate') || process.env.HOMEBEAT_SIMULATE === '1';
 const startHidden = process.argv.includes(HIDDEN_ARG);
 
 if (!app.requestSingleInstanceLock()) {
@@ -46,6 +45,9 @@ if (!app.requestSingleInstanceLock()) {
 
 async function boot(): Promise<void> {
   const paths = nodePaths(app.getPath('userData'));
+  const simulate =
+    process.argv.includes('--simulate') ||
+    wantsSimulation(process.env.HOMEBEAT_SIMULATE, paths.dataDir);
   const logging = new Logging({ dir: paths.logsDir });
   const log = logging.logger('shell');
   installGlobalHandlers(logging.logger('process'));
@@ -56,10 +58,8 @@ async function boot(): Promise<void> {
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-navigate', (ev) => ev.preventDefault());
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The dashboard links nowhere outside itself: no new windows, no external handlers.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   app.on('render-process-gone', (_e, _wc, details) =>
     log.error('dashboard renderer gone', { reason: details.reason, exitCode: details.exitCode }),
@@ -97,8 +97,29 @@ async function boot(): Promise<void> {
   const rendererFile = join(here, '../renderer/index.html');
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   const windows = new WindowManager({
-    create: (o) => new BrowserWindow({ ...o, icon: join(here, '../../assets/icon.png') }),
-    preload: join(here, '../preload/index.cjs'),
+    // Written out here, not spread from elsewhere, so Electronegativity can check every option.
+    create: (o) =>
+      new BrowserWindow({
+        ...o,
+        icon: join(here, '../../assets/icon.png'),
+        webPreferences: {
+          // Electronegativity PRELOAD_JS_CHECK (reviewed): the preload is bundled, runs sandboxed and
+          // exposes only the contract's named functions via contextBridge, never ipcRenderer.
+          preload: join(here, '../preload/index.cjs'),
+          contextIsolation: true,
+          sandbox: true,
+          nodeIntegration: false,
+          nodeIntegrationInWorker: false,
+          nodeIntegrationInSubFrames: false,
+          webSecurity: true,
+          allowRunningInsecureContent: false,
+          experimentalFeatures: false,
+          webviewTag: false,
+          navigateOnDragDrop: false,
+          disableBlinkFeatures: 'Auxclick',
+          spellcheck: false,
+        },
+      }),
     load: (win) => (devUrl ? win.loadURL(devUrl) : win.loadFile(rendererFile)),
     navigate: (route) => engine.events.emit('navigate', { route }),
   });

@@ -1,28 +1,8 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 
-/** Every window we open: isolated, sandboxed, no Node, no remote content. */
-export function secureWebPreferences(
-  preload: string,
-): BrowserWindowConstructorOptions['webPreferences'] {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-  };
-}
-
 export interface WindowManagerOptions {
+  /** Creates the window; the caller sets the secure webPreferences (see main.ts). */
   create(opts: BrowserWindowConstructorOptions): BrowserWindow;
-  preload: string;
   /** Loads the dashboard into a new window. */
   load(win: BrowserWindow): Promise<void>;
   /** Tells an open dashboard to show a route (notification clicks). */
@@ -63,7 +43,6 @@ export class WindowManager {
       show: false,
       title: 'Homebeat',
       backgroundColor: '#00000000',
-      webPreferences: secureWebPreferences(this.o.preload),
     });
     this.win = win;
     win.once('ready-to-show', () => {
