@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ruleInputSchema,
+  ruleSchema,
+  type Alert,
+  type Rule,
+  type RuleInput,
+} from '../../../shared/contract/index.js';
+import { EngineError } from '../../../shared/result.js';
+import type { EngineContext, EngineService, Handlers } from '../context.js';
+import type { Logger } from '../logging.js';
+import type { MqttApi } from '../services.js';
+import { firstIssue } from '../settings-service.js';
+import { buildAlert, runActions } from './actions.js';
+import { RuleEvaluator, type Firing } from './evaluator.js';
+
+export interface RulesOptions {
+  /** How often durations (held thresholds, offline devices) are checked. */
+  tickMs?: number;
+  /** Readings older than this do not trigger rules (stored records synced late). */
+  staleMs?: number;
+  /** Alerts kept in memory for listAlerts. */
+  keepAlerts?: number;
+}
+
+/** Shown by `serve --simulate`: fires with the simulated strap (its heart rate stays 50..185). */
+export const DEMO_RULE: Rule = ruleSchema.parse({
+  id: 'demo-heart-rate',
+  name: 'Demo: heart rate above 45 bpm',
+  kind: 'threshold',
+  metric: 'heart_rate',
+  op: 'above',
+  value: 45,
+  forSec: 10,
+  cooldownSec: 600,
+  actions: [
+    {
+      type: 'notify',
+      title: 'Heart rate {value} bpm',
+      body: '{device} has been above 45 bpm for 10 s. This is a demo rule: edit or delete it under Rules.',
+    },
+  ],
+});
+
+/**
+ * User rules over readings and device states. Conditions live in RuleEvaluator; this service feeds
+ * it from the reading bus, the device registry and a clock tick, records alerts and runs actions.
+ */
+export class RulesService implements EngineService {
+  readonly name = 'rules';
+  readonly handlers: Partial<Handlers>;
+  private readonly evaluator: RuleEvaluator;
+  private readonly log: Logger;
+  private readonly alerts: Alert[] = [];
+  private readonly offs: (() => void)[] = [];
+  private readonly tickMs: number;
+  private readonly keepAlerts: number;
+  private timer: unknown = null;
+  private seq = 0;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    opts: RulesOptions = {},
+  ) {
+    this.log = ctx.log('rules');
+    this.tickMs = opts.tickMs ?? 1000;
+    this.keepAlerts = opts.keepAlerts ?? 200;
+    this.evaluator = new RuleEvaluator(opts.staleMs === undefined ? {} : { staleMs: opts.staleMs });
+    this.handlers = {
+      listRules: () => this.ctx.settings.get().rules,
+      saveRule: ({ rule }) => this.save(rule),
+      deleteRule: ({ id }) => this.remove(id),
+      listAlerts: ({ limit }) => this.alerts.slice(-limit),
+    };
+  }
+
+  start(): void {
+    if (this.ctx.simulate) this.seedDemo();
+    this.evaluator.setRules(this.ctx.settings.get().rules);
+    const { clock } = this.ctx.ports;
+    this.offs.push(
+      this.ctx.readings.subscribe((r) =>
+        this.handle(() => this.evaluator.onReadings(r, clock.now())),
+      ),
+      this.ctx.devices.onChange((delta) =>
+        this.handle(() => delta.upserted.flatMap((d) => this.evaluator.onDevice(d, clock.now()))),
+      ),
+      this.ctx.settings.onChange((next, prev) => {
+        if (JSON.stringify(next.rules) !== JSON.stringify(prev.rules)) {
+          this.evaluator.setRules(next.rules);
+          this.log.info('rules changed', { count: next.rules.length });
+        }
+      }),
+    );
+    this.schedule();
+  }
+
+  dispose(): void {
+    if (this.timer !== null) this.ctx.ports.clock.clearTimeout(this.timer);
+    this.timer = null;
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** Recent alerts, oldest first. */
+  recentAlerts(): Alert[] {
+    return [...this.alerts];
+  }
+
+  private schedule(): void {
+    const { clock } = this.ctx.ports;
+    this.timer = clock.setTimeout(() => {
+      this.handle(() => this.evaluator.onTick(clock.now(), (id) => this.ctx.devices.get(id)));
+      this.schedule();
+    }, this.tickMs);
+  }
+
+  /** Evaluates and acts; a broken rule or action is logged and never reaches the caller. */
+  private handle(evaluate: () => Firing[]): void {
+    let firings: Firing[];
+    try {
+      firings = evaluate();
+    } catch (err) {
+      this.log.error('rule evaluation failed', { error: String(err) });
+      return;
+    }
+    for (const f of firings) this.fire(f);
+  }
+
+  private fire(f: Firing): void {
+    const name = this.ctx.devices.get(f.deviceId)?.name ?? f.deviceId;
+    const alert = buildAlert(f, name, `${f.rule.id}-${f.ts}-${++this.seq}`);
+    this.alerts.push(alert);
+    if (this.alerts.length > this.keepAlerts)
+      this.alerts.splice(0, this.alerts.length - this.keepAlerts);
+    this.log.info('rule fired', { rule: f.rule.id, device: f.deviceId, value: f.value });
+    this.ctx.events.emit('alerts', [alert]);
+    runActions(this.ctx, this.log, f.rule, alert);
+    try {
+      // Optional member access keeps rules working with an MQTT service that has no alerts bridge.
+      const mqtt = this.ctx.service<MqttApi>('mqtt') as
+        { publishAlert?: (a: Alert) => void } | undefined;
+      mqtt?.publishAlert?.(alert);
+    } catch (err) {
+      this.log.warn('alert not published', { rule: f.rule.id, error: String(err) });
+    }
+  }
+
+  private save(input: RuleInput): Rule {
+    // Handlers are reached through the contract (already validated) or directly: check again.
+    const parsed = ruleInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const { field, message } = firstIssue(parsed.error);
+      const path = field ? `rule.${field}` : 'rule';
+      throw new EngineError('invalid_input', `${path}: ${message}`, path);
+    }
+    const rule: Rule = {
+      ...parsed.data,
+      id: parsed.data.id ?? `rule-${randomBytes(4).toString('hex')}`,
+    };
+    const rules = this.ctx.settings.get().rules;
+    const i = rules.findIndex((r) => r.id === rule.id);
+    const next = i >= 0 ? rules.map((r, j) => (j === i ? rule : r)) : [...rules, rule];
+    this.ctx.settings.update({ rules: next });
+    return rule;
+  }
+
+  private remove(id: string): { id: string } {
+    const rules = this.ctx.settings.get().rules;
+    if (!rules.some((r) => r.id === id)) throw new EngineError('not_found', `no rule ${id}`, 'id');
+    this.ctx.settings.update({ rules: rules.filter((r) => r.id !== id) });
+    return { id };
+  }
+
+  /**
+   * `serve --simulate` on a fresh data directory gets one rule that fires, so the demo shows a
+   * notification. A marker file keeps a user's deletion from being undone on the next start.
+   */
+  private seedDemo(): void {
+    const marker = join(this.ctx.ports.paths.dataDir, '.demo-rule-added');
+    if (existsSync(marker) || this.ctx.settings.get().rules.length > 0) return;
+    try {
+      this.ctx.settings.update({ rules: [DEMO_RULE] });
+      writeFileSync(marker, `${new Date(this.ctx.ports.clock.now()).toISOString()}\n`);
+      this.log.info('added the demo rule for the simulation', { rule: DEMO_RULE.id });
+    } catch (err) {
+      this.log.warn('could not add the demo rule', { error: String(err) });
+    }
+  }
+}
