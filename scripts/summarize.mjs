@@ -34,14 +34,25 @@ if (existsSync('test-results/playwright.json')) {
   passed += (s.expected ?? 0) + (s.flaky ?? 0);
   failed += s.unexpected ?? 0;
   skipped += s.skipped ?? 0;
+  // Say why each skipped test was skipped, so a skip is never mistaken for a pass.
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        const reason = (t.annotations ?? []).find((a) => a.type === 'skip')?.description;
+        if (t.status === 'skipped') console.log(`skipped: ${spec.title}${reason ? ` (${reason})` : ''}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of p.suites ?? []) walk(suite);
   for (const e of p.errors ?? []) {
-    console.error(`playwright error: ${e.message ?? JSON.stringify(e)}`);
+    console.log(`playwright error: ${e.message ?? JSON.stringify(e)}`);
     failed++;
   }
 } else missing.push('playwright');
 
 for (const m of missing) {
-  console.error(`no report from ${m}: counted as a failure`);
+  console.log(`no report from ${m}: counted as a failure`);
   failed++;
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

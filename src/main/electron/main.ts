@@ -37,6 +37,9 @@ import { WindowManager } from './window.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const startHidden = process.argv.includes(HIDDEN_ARG);
 
+// Tests and portable setups point the app at another data folder (before anything reads it).
+if (process.env.HOMEBEAT_USER_DATA) app.setPath('userData', process.env.HOMEBEAT_USER_DATA);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -201,5 +204,9 @@ async function boot(): Promise<void> {
 
   await engine.start();
   tray.start();
+  if (process.env.HOMEBEAT_TEST_HOOKS === '1') {
+    // Lets the Playwright _electron tests look at the tray and engine from the main process.
+    Object.assign(globalThis, { __homebeat: { engine, windows, tray, loginItem } });
+  }
   if (!startHidden) await windows.show();
 }

@@ -36,6 +36,8 @@ export class TrayService {
   private off: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private shown = { icon: '', tooltip: '', menu: '' };
+  /** The items last given to the tray (tests read them). */
+  lastMenu: TrayMenuItem[] = [];
 
   constructor(private readonly o: TrayServiceOptions) {}
 
@@ -60,7 +62,10 @@ export class TrayService {
     if (tooltip !== this.shown.tooltip) tray.setToolTip(tooltip);
     const items = buildTrayMenu(view, this.o.actions);
     const menuKey = JSON.stringify(items.map(({ click: _c, ...rest }) => rest));
-    if (menuKey !== this.shown.menu) tray.setContextMenu(items);
+    if (menuKey !== this.shown.menu) {
+      tray.setContextMenu(items);
+      this.lastMenu = items;
+    }
     this.shown = { icon, tooltip, menu: menuKey };
   }
 
