@@ -17,6 +17,7 @@ import { firstIssue, SettingsService } from './settings-service.js';
 import { historyService } from './history/history-service.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 import { RulesService } from './rules/rules-service.js';
+import { mqttService } from './mqtt/service.js';
 
 export const VERSION = '0.1.0';
 
@@ -238,5 +239,10 @@ export function deriveHealth(s: EngineStatus): {
 
 /** Every domain service in start order: history first (others store through it), rules last. */
 export function defaultServices(): ServiceFactory[] {
-  return [historyService(), (ctx) => new SchedulerService(ctx), (ctx) => new RulesService(ctx)];
+  return [
+    historyService(),
+    (ctx) => new SchedulerService(ctx),
+    mqttService(),
+    (ctx) => new RulesService(ctx),
+  ];
 }

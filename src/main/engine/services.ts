@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Reading } from '../../shared/model.js';
-import type { CommandState } from '../../shared/contract/index.js';
+import type { Alert, CommandState } from '../../shared/contract/index.js';
 import type { EngineService } from './context.js';
 
 export interface SyncCursor {
@@ -73,6 +73,8 @@ export interface MqttApi extends EngineService {
   subscribe(filter: string, handler: MessageHandler): () => void;
   /** Called after every (re)connect, e.g. to publish discovery and states again. */
   onConnected(listener: () => void): () => void;
+  /** Publishes an alert on `homebeat/<gatewayId>/alert` (QoS1 through the outbox, never coalesced). */
+  publishAlert(alert: Alert): void;
 }
 
 /** name: 'smarthome': Home Assistant and Zigbee2MQTT devices in, commands out. */

@@ -35,8 +35,17 @@ export const mqttRequests = {
       })
       .strict(),
   ),
+  /**
+   * Stores (or, when empty, deletes) a password in the secret store and reconnects. `broker`: the
+   * configured broker's; `embedded`: the embedded broker's, needed for its LAN mode.
+   */
   setMqttPassword: method<{ stored: boolean }>()(
-    z.object({ password: z.string().max(1024) }).strict(),
+    z
+      .object({
+        password: z.string().max(1024),
+        target: z.enum(['broker', 'embedded']).default('broker'),
+      })
+      .strict(),
   ),
   sendCommand: method<CommandState>()(
     z

@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+
+export interface OutboxRow {
+  id: number;
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+/**
+ * The persistent outbox: every outgoing QoS1 message is a row before it is sent, and the row goes
+ * only when the broker's PUBACK for it arrives.
+ *
+ * Why our own table and not mqtt.js's `outgoingStore` (the Store interface): that store is keyed by
+ * packet ids that are only meaningful inside one client's session, replays everything at once on
+ * reconnect (no rate limit), cannot coalesce retained states, and mqtt.js keeps publishes made while
+ * offline in an in-memory queue before they ever reach the store. With our own table the order is
+ * the row id, coalescing is one DELETE, the drain is paced by the sender, and nothing depends on a
+ * packet id surviving a restart.
+ */
+export class Outbox {
+  private readonly insert: Database.Statement;
+  private readonly dropCoalesced: Database.Statement;
+  private readonly nextAfter: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly countAll: Database.Statement;
+  private readonly addTx: (row: Omit<OutboxRow, 'id'>, coalesce: boolean) => number;
+  private pending: number;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(`CREATE TABLE IF NOT EXISTS mqtt_outbox (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      topic TEXT NOT NULL,
+      payload BLOB NOT NULL,
+      qos INTEGER NOT NULL,
+      retain INTEGER NOT NULL,
+      coalesce INTEGER NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS mqtt_outbox_coalesce ON mqtt_outbox (topic) WHERE coalesce = 1;`);
+    this.insert = db.prepare(
+      'INSERT INTO mqtt_outbox (topic, payload, qos, retain, coalesce, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.dropCoalesced = db.prepare('DELETE FROM mqtt_outbox WHERE topic = ? AND coalesce = 1');
+    this.nextAfter = db.prepare(
+      'SELECT id, topic, payload, qos, retain FROM mqtt_outbox WHERE id > ? ORDER BY id LIMIT 1',
+    );
+    this.remove = db.prepare('DELETE FROM mqtt_outbox WHERE id = ?');
+    this.countAll = db.prepare('SELECT COUNT(*) AS n FROM mqtt_outbox');
+    this.addTx = db.transaction((row: Omit<OutboxRow, 'id'>, coalesce: boolean) => {
+      if (coalesce) this.pending -= this.dropCoalesced.run(row.topic).changes;
+      const info = this.insert.run(
+        row.topic,
+        row.payload,
+        row.qos,
+        row.retain ? 1 : 0,
+        coalesce ? 1 : 0,
+        Date.now(),
+      );
+      this.pending += 1;
+      return Number(info.lastInsertRowid);
+    });
+    this.pending = (this.countAll.get() as { n: number }).n;
+  }
+
+  /** Stores a message; with `coalesce`, older unsent rows for the same topic are dropped. */
+  add(row: Omit<OutboxRow, 'id'>, coalesce = false): number {
+    return this.addTx(row, coalesce);
+  }
+
+  /** The oldest row after `id` (rows are sent in id order). */
+  next(afterId: number): OutboxRow | undefined {
+    const r = this.nextAfter.get(afterId) as
+      { id: number; topic: string; payload: Buffer; qos: number; retain: number } | undefined;
+    if (!r) return undefined;
+    return { id: r.id, topic: r.topic, payload: r.payload, qos: r.qos ? 1 : 0, retain: !!r.retain };
+  }
+
+  /** The broker acknowledged the row: it is delivered and goes. */
+  ack(id: number): void {
+    this.pending -= this.remove.run(id).changes;
+  }
+
+  get size(): number {
+    return this.pending;
+  }
+
+  /** Re-reads the count (another process or a test may have written to the table). */
+  recount(): number {
+    this.pending = (this.countAll.get() as { n: number }).n;
+    return this.pending;
+  }
+
+  get database(): Database.Database {
+    return this.db;
+  }
+}

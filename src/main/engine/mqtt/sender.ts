@@ -1,0 +1,130 @@
+import type { Clock } from '../ports.js';
+import type { Outbox } from './outbox.js';
+
+/** The part of an mqtt.js client the sender needs (a fresh one for every connection). */
+export interface PublishTarget {
+  publish(
+    topic: string,
+    payload: Buffer,
+    opts: { qos: 0 | 1; retain: boolean },
+    cb: (err?: Error) => void,
+  ): unknown;
+}
+
+export interface SenderOptions {
+  outbox: Outbox;
+  clock: Clock;
+  /** Messages per second (read on every refill, so a settings change applies at once). */
+  ratePerSec: () => number;
+  /**
+   * Unacknowledged messages on the wire at most. Everything unacknowledged is sent again after a
+   * reconnect, and a broker that crashed after forwarding but before its PUBACK reached us makes
+   * that a duplicate (QoS1 is at-least-once); the window bounds those to `window` per crash.
+   */
+  window: number;
+  /** After acks (the pending count changed). */
+  onProgress(): void;
+}
+
+/**
+ * Drains the outbox over the current connection: in row order, paced by a token bucket, deleting
+ * a row only in the PUBACK callback of the connection that sent it (mqtt.js calls a QoS1 publish's
+ * callback when the PUBACK arrives). A connection that ends leaves its unacknowledged rows in the
+ * table; the next connection starts from the oldest row again, so nothing acked is sent twice.
+ */
+export class OutboxSender {
+  private target: PublishTarget | null = null;
+  private generation = 0;
+  private cursor = 0;
+  private readonly inflight = new Set<number>();
+  private tokens = 0;
+  private lastRefill = 0;
+  private timer: unknown = null;
+  private scheduled = false;
+
+  constructor(private readonly opts: SenderOptions) {}
+
+  attach(target: PublishTarget): void {
+    this.generation += 1;
+    this.target = target;
+    this.cursor = 0;
+    this.inflight.clear();
+    this.lastRefill = this.opts.clock.now();
+    this.tokens = Math.max(1, Math.floor(this.opts.ratePerSec() / 10));
+    this.kick();
+  }
+
+  detach(): void {
+    this.generation += 1;
+    this.target = null;
+    this.inflight.clear();
+    this.cancelTimer();
+  }
+
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  /** New rows or freed window: send what may be sent now (batched to the next tick). */
+  kick(): void {
+    if (!this.target || this.scheduled || this.timer) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  dispose(): void {
+    this.detach();
+  }
+
+  private pump(): void {
+    const target = this.target;
+    if (!target) return;
+    const gen = this.generation;
+    while (this.inflight.size < this.opts.window) {
+      if (!this.takeToken()) return;
+      const row = this.opts.outbox.next(this.cursor);
+      if (!row) {
+        this.tokens += 1; // nothing to send: give the token back
+        return;
+      }
+      this.cursor = row.id;
+      this.inflight.add(row.id);
+      const id = row.id;
+      target.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {
+        // A callback from a connection that has since ended proves nothing about this one.
+        if (gen !== this.generation) return;
+        this.inflight.delete(id);
+        if (!err) this.opts.outbox.ack(id);
+        this.opts.onProgress();
+        this.kick();
+      });
+      if (gen !== this.generation) return; // publish() failed synchronously and closed the link
+    }
+  }
+
+  /** Token bucket: at most one second's worth of burst. */
+  private takeToken(): boolean {
+    const rate = Math.max(1, this.opts.ratePerSec());
+    const now = this.opts.clock.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.lastRefill) * rate) / 1000);
+    this.lastRefill = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    const waitMs = Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / rate));
+    this.timer = this.opts.clock.setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, waitMs);
+    return false;
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) this.opts.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

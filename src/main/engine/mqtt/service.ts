@@ -1,0 +1,461 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Alert, MqttStatus } from '../../../shared/contract/index.js';
+import type { Settings } from '../../../shared/settings.js';
+import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { Logger } from '../logging.js';
+import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
+import { WearableBridge } from './bridge.js';
+import { credentialHandlers } from './credentials.js';
+import {
+  clientOptions,
+  describeError,
+  EMBEDDED_PASSWORD_SECRET,
+  isRefusal,
+  PASSWORD_SECRET,
+  testConnection,
+  urlOf,
+  type Endpoint,
+} from './connect-options.js';
+import { EmbeddedBroker } from './embedded-broker.js';
+import { GatewayPeers } from './gateways.js';
+import { Outbox } from './outbox.js';
+import { OutboxSender } from './sender.js';
+import { SubscriptionTable } from './subscriptions.js';
+import { alertTopic, hasWildcard, statusTopic } from './topics.js';
+
+export interface MqttServiceOptions {
+  /** The outbox's database; default: the history service's, else a file of our own. */
+  db?: Database.Database;
+  /** Unacknowledged QoS1 messages on the wire at most (see OutboxSender). */
+  inflightWindow?: number;
+  /** Reconnect backoff: base doubles per attempt up to cap, with ±20 % jitter. */
+  backoff?: { baseMs: number; capMs: number };
+  connectTimeoutMs?: number;
+}
+
+/** Settings whose change needs a new connection (the rest apply on the fly). */
+const connectionKey = (s: Settings): string => {
+  const { outboxRatePerSec: _r, maxPayloadBytes: _m, bridgeWearables: _b, ...rest } = s.mqtt;
+  return JSON.stringify([rest, s.general.gatewayId]);
+};
+
+export class MqttService implements MqttApi {
+  readonly name = 'mqtt' as const;
+  readonly handlers: Partial<Handlers>;
+  private readonly log: Logger;
+  private readonly table: SubscriptionTable;
+  private readonly connectedListeners = new Set<() => void>();
+  private outbox!: Outbox;
+  private sender!: OutboxSender;
+  private ownDb: Database.Database | null = null;
+  private client: MqttClient | null = null;
+  private generation = 0;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+  private statusTimer: unknown = null;
+  private embedded: EmbeddedBroker | null = null;
+  private status: MqttStatus = { state: 'disabled', outboxPending: 0 };
+  private lastError: unknown = null;
+  private disposed = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly cleanups: (() => void)[] = [];
+  private bridge: WearableBridge | null = null;
+  private peers: GatewayPeers | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly opts: MqttServiceOptions = {},
+  ) {
+    this.log = ctx.log('mqtt');
+    this.table = new SubscriptionTable(this.log, () => ctx.settings.get().mqtt.maxPayloadBytes);
+    this.handlers = {
+      testConnection: (input) => {
+        const s = ctx.settings.get().mqtt;
+        const stored = ctx.ports.secrets.get(PASSWORD_SECRET);
+        const endpoint: Endpoint = { ...input, password: input.password ?? stored };
+        return testConnection(s, endpoint, ctx.gatewayId());
+      },
+      ...credentialHandlers(ctx, () => this.enqueue(() => this.reconfigure())),
+    };
+  }
+
+  start(): void {
+    this.outbox = new Outbox(this.openDb());
+    this.sender = new OutboxSender({
+      outbox: this.outbox,
+      clock: this.ctx.ports.clock,
+      ratePerSec: () => this.ctx.settings.get().mqtt.outboxRatePerSec,
+      window: this.opts.inflightWindow ?? 16,
+      onProgress: () => this.pendingChanged(),
+    });
+    this.status.outboxPending = this.outbox.size;
+    this.watchHomeAssistant();
+    let key = connectionKey(this.ctx.settings.get());
+    this.cleanups.push(
+      this.ctx.settings.onChange((next) => {
+        const k = connectionKey(next);
+        if (k === key) return;
+        key = k;
+        this.enqueue(() => this.reconfigure());
+      }),
+      this.ctx.ports.power.onResume(() => {
+        // After a sleep the old socket is likely dead: do not wait for the backoff or keepalive.
+        if (this.status.state !== 'connected') this.enqueue(() => this.connectNow());
+      }),
+    );
+    this.bridge = new WearableBridge(this.ctx, this);
+    this.peers = new GatewayPeers(this.ctx, this);
+    this.bridge.start();
+    this.peers.start();
+    this.enqueue(() => this.reconfigure());
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const c of this.cleanups.splice(0)) c();
+    this.bridge?.dispose();
+    this.peers?.dispose();
+    this.clearRetry();
+    if (this.statusTimer) this.ctx.ports.clock.clearTimeout(this.statusTimer);
+    await this.chain.catch(() => {});
+    await this.closeClient(true);
+    await this.embedded?.stop();
+    this.embedded = null;
+    this.ownDb?.close();
+    this.ownDb = null;
+  }
+
+  // ---- MqttApi ----
+
+  publish(topic: string, payload: string | Buffer, opts: PublishOptions = {}): void {
+    if (!topic || hasWildcard(topic)) {
+      this.table.reportOnce(`publish\u0000${topic}`, 'refused to publish to an invalid topic', {});
+      return;
+    }
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const qos = opts.qos ?? 1;
+    const retain = !!opts.retain;
+    if (qos === 0) {
+      // QoS0 is fire-and-forget by definition: not worth a disk write, dropped while offline.
+      if (this.status.state === 'connected') this.client?.publish(topic, body, { qos, retain });
+      return;
+    }
+    this.outbox.add({ topic, payload: body, qos, retain }, !!opts.coalesce && retain);
+    this.sender.kick();
+    this.pendingChanged();
+  }
+
+  subscribe(filter: string, handler: MessageHandler): () => void {
+    if (this.table.add(filter, handler) && this.status.state === 'connected') {
+      this.client?.subscribe(filter, { qos: 1 });
+    }
+    return () => {
+      if (this.table.remove(filter, handler) && this.status.state === 'connected') {
+        this.client?.unsubscribe(filter);
+      }
+    };
+  }
+
+  onConnected(listener: () => void): () => void {
+    this.connectedListeners.add(listener);
+    return () => this.connectedListeners.delete(listener);
+  }
+
+  /** Alerts from the rules go to `homebeat/<gateway>/alert`: events, never coalesced. */
+  publishAlert(alert: Alert): void {
+    const gateway = this.ctx.gatewayId();
+    this.publish(alertTopic(gateway), JSON.stringify({ ...alert, gateway }), { qos: 1 });
+  }
+
+  /** Current connection state (also pushed as status.mqtt). */
+  get mqttStatus(): MqttStatus {
+    return this.status;
+  }
+
+  // ---- connection ----
+
+  /** Serialises reconfigurations so a burst of settings changes ends in one consistent state. */
+  private enqueue(step: () => Promise<void> | void): void {
+    this.chain = this.chain
+      .then(() => (this.disposed ? undefined : step()))
+      .catch((err) => this.log.error('mqtt reconfiguration failed', { error: String(err) }));
+  }
+
+  private async reconfigure(): Promise<void> {
+    await this.closeClient(false);
+    const s = this.ctx.settings.get().mqtt;
+    if (s.host) {
+      if (this.embedded) {
+        await this.embedded.stop();
+        this.embedded = null;
+      }
+    } else {
+      await this.embedded?.stop();
+      this.embedded = new EmbeddedBroker({
+        port: s.embedded.port,
+        lan: s.embedded.lan,
+        username: s.embedded.username,
+        password: this.ctx.ports.secrets.get(EMBEDDED_PASSWORD_SECRET),
+        log: this.log.child('embedded'),
+      });
+      try {
+        await this.embedded.start();
+      } catch (err) {
+        this.embedded = null;
+        this.setStatus({ state: 'error', reason: `Embedded broker: ${describeError(err)}` });
+        return;
+      }
+    }
+    this.attempt = 0;
+    this.connectNow();
+  }
+
+  private endpoint(): Endpoint {
+    const s = this.ctx.settings.get().mqtt;
+    if (s.host) {
+      const password = s.hasPassword ? this.ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
+      return { ...s, password };
+    }
+    const info = this.embedded?.info ?? { host: '127.0.0.1', port: s.embedded.port };
+    const secured = info.host !== '127.0.0.1';
+    return {
+      host: '127.0.0.1',
+      port: info.port,
+      tls: false,
+      username: secured ? s.embedded.username : '',
+      password: secured ? this.ctx.ports.secrets.get(EMBEDDED_PASSWORD_SECRET) : undefined,
+      protocolVersion: s.protocolVersion,
+    };
+  }
+
+  private connectNow(): void {
+    if (this.disposed) return;
+    this.clearRetry();
+    if (this.client) this.dropClient();
+    const s = this.ctx.settings.get().mqtt;
+    const endpoint = this.endpoint();
+    const url = urlOf(endpoint);
+    const gen = ++this.generation;
+    this.lastError = null;
+    let options;
+    try {
+      options = clientOptions(
+        s,
+        endpoint,
+        this.ctx.gatewayId(),
+        this.opts.connectTimeoutMs ?? 10_000,
+      );
+    } catch (err) {
+      this.lastError = err;
+      this.scheduleRetry(url, true);
+      return;
+    }
+    this.setStatus({
+      state: this.attempt > 0 ? 'reconnecting' : 'connecting',
+      url,
+      nextDelayMs: undefined,
+    });
+    const client = mqtt.connect(options);
+    this.client = client;
+    client.on('connect', () => gen === this.generation && this.onConnect(client, url));
+    client.on('message', (topic, payload, packet) =>
+      this.table.dispatch(topic, payload, packet.retain),
+    );
+    client.on('error', (err) => {
+      if (gen === this.generation) this.lastError = err;
+    });
+    client.on('close', () => {
+      if (gen !== this.generation) return;
+      // mqtt.js may report the CONNACK refusal just after 'close': decide on the next turn.
+      setImmediate(() => {
+        if (gen !== this.generation || this.disposed) return;
+        this.dropClient();
+        this.scheduleRetry(url, isRefusal(this.lastError));
+      });
+    });
+  }
+
+  private onConnect(client: MqttClient, url: string): void {
+    const wasRetry = this.attempt > 0;
+    this.attempt = 0;
+    this.setStatus({
+      state: 'connected',
+      url,
+      attempt: undefined,
+      nextDelayMs: undefined,
+      reason: undefined,
+    });
+    this.log.info(wasRetry ? 'reconnected to the broker' : 'connected to the broker', { url });
+    // The availability message belongs to this connection only, so it is sent directly.
+    client.publish(statusTopic(this.ctx.gatewayId()), 'online', { qos: 1, retain: true });
+    const filters = this.table.list();
+    if (filters.length) {
+      client.subscribe(
+        Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])),
+        (err, granted) => {
+          if (err) this.log.warn('subscribe failed', { error: String(err) });
+          for (const g of granted ?? [])
+            if (g.qos === 128)
+              this.log.warn('the broker refused a subscription', { filter: g.topic });
+        },
+      );
+    }
+    this.sender.attach(client);
+    this.fireConnected();
+  }
+
+  private fireConnected(): void {
+    for (const l of this.connectedListeners) {
+      try {
+        l();
+      } catch (err) {
+        this.log.error('an onConnected listener failed', { error: String(err) });
+      }
+    }
+  }
+
+  private scheduleRetry(url: string, refused: boolean): void {
+    if (this.disposed) return;
+    this.attempt += 1;
+    const { baseMs, capMs } = this.opts.backoff ?? { baseMs: 1000, capMs: 60_000 };
+    const raw = Math.min(capMs, baseMs * 2 ** Math.min(this.attempt - 1, 20));
+    // A refusal (bad password) will not fix itself quickly: wait the longest delay.
+    const delay = Math.round((refused ? capMs : raw) * (0.8 + Math.random() * 0.4));
+    const reason = describeError(this.lastError, url);
+    this.setStatus({
+      state: refused ? 'error' : 'reconnecting',
+      url,
+      attempt: this.attempt,
+      nextDelayMs: delay,
+      reason,
+    });
+    if (this.attempt === 1 || refused)
+      this.log.warn('broker connection lost or refused', { url, reason });
+    this.retryTimer = this.ctx.ports.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.enqueue(() => this.connectNow());
+    }, delay);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) this.ctx.ports.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  /** Forgets the current client at once (its late callbacks are ignored by generation). */
+  private dropClient(): void {
+    this.generation += 1;
+    this.sender.detach();
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      c.removeAllListeners('close');
+      c.on('error', () => {});
+      c.end(true);
+    }
+  }
+
+  /** Ends the connection; a graceful end says `offline` itself (a DISCONNECT suppresses the will). */
+  private async closeClient(final: boolean): Promise<void> {
+    this.clearRetry();
+    const c = this.client;
+    if (c && this.status.state === 'connected') {
+      this.generation += 1;
+      this.sender.detach();
+      this.client = null;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 1000);
+        c.publish(statusTopic(this.ctx.gatewayId()), 'offline', { qos: 1, retain: true }, () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      c.removeAllListeners('close');
+      c.on('error', () => {});
+      // end(false) waits for in-flight messages, which never finish on a dead socket: bounded.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          c.end(true);
+          resolve();
+        }, 1000);
+        c.end(false, {}, () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    } else if (c) {
+      this.dropClient();
+    }
+    this.setStatus({
+      state: final ? 'disabled' : 'connecting',
+      attempt: undefined,
+      nextDelayMs: undefined,
+    });
+  }
+
+  // ---- status ----
+
+  private setStatus(patch: Partial<MqttStatus>): void {
+    const embedded = this.embedded?.info.running ? { ...this.embedded.info } : null;
+    const next: MqttStatus = {
+      ...this.status,
+      ...patch,
+      embedded,
+      outboxPending: this.outbox.size,
+    };
+    for (const k of Object.keys(next) as (keyof MqttStatus)[])
+      if (next[k] === undefined) delete next[k];
+    this.status = next;
+    this.ctx.setStatus({ mqtt: next });
+  }
+
+  /** The pending count changes per message: push it at most every 250 ms. */
+  private pendingChanged(): void {
+    if (this.statusTimer || this.disposed) return;
+    this.statusTimer = this.ctx.ports.clock.setTimeout(() => {
+      this.statusTimer = null;
+      if (this.status.outboxPending !== this.outbox.size) this.setStatus({});
+    }, 250);
+  }
+
+  /** Home Assistant announces a restart with `<prefix>/status` = online: send everything again. */
+  private watchHomeAssistant(): void {
+    let prefix = this.ctx.settings.get().mqtt.discoveryPrefix;
+    const handler: MessageHandler = (_t, payload, retained) => {
+      // A retained birth message arrives on every connect, which already republishes.
+      if (!retained && payload.toString() === 'online') this.fireConnected();
+    };
+    let off = this.subscribe(`${prefix}/status`, handler);
+    this.cleanups.push(
+      this.ctx.settings.onChange((next) => {
+        if (next.mqtt.discoveryPrefix === prefix) return;
+        off();
+        prefix = next.mqtt.discoveryPrefix;
+        off = this.subscribe(`${prefix}/status`, handler);
+      }),
+      () => off(),
+    );
+  }
+
+  private openDb(): Database.Database {
+    if (this.opts.db) return this.opts.db;
+    try {
+      const history = this.ctx.service<HistoryApi>('history');
+      if (history?.db) return history.db;
+    } catch {
+      // History failed to open its database: keep the outbox in a file of our own.
+    }
+    const db = new Database(join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    this.ownDb = db;
+    return db;
+  }
+}
+
+export const mqttService =
+  (opts: MqttServiceOptions = {}): ServiceFactory =>
+  (ctx) =>
+    new MqttService(ctx, opts);

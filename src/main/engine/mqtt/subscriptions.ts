@@ -1,0 +1,75 @@
+import type { MessageHandler } from '../services.js';
+import type { Logger } from '../logging.js';
+import { topicMatches } from './topics.js';
+
+/** Topics already reported are remembered up to this many, so a flood cannot grow memory. */
+const MAX_REPORTED = 5000;
+
+/**
+ * The subscriptions the engine's modules asked for: kept here (not on the broker) so every new
+ * connection subscribes them again, and routed locally so one broker subscription can feed several
+ * modules. A handler that throws, or an oversized payload, affects only that message.
+ */
+export class SubscriptionTable {
+  private readonly filters = new Map<string, Set<MessageHandler>>();
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly log: Logger,
+    private readonly maxPayloadBytes: () => number,
+  ) {}
+
+  /** Returns true when the filter is new (the broker must be told). */
+  add(filter: string, handler: MessageHandler): boolean {
+    const set = this.filters.get(filter);
+    if (set) {
+      set.add(handler);
+      return false;
+    }
+    this.filters.set(filter, new Set([handler]));
+    return true;
+  }
+
+  /** Returns true when no handler is left for the filter (the broker may be told). */
+  remove(filter: string, handler: MessageHandler): boolean {
+    const set = this.filters.get(filter);
+    if (!set) return false;
+    set.delete(handler);
+    if (set.size > 0) return false;
+    this.filters.delete(filter);
+    return true;
+  }
+
+  list(): string[] {
+    return [...this.filters.keys()];
+  }
+
+  dispatch(topic: string, payload: Buffer, retained: boolean): void {
+    const max = this.maxPayloadBytes();
+    if (payload.length > max) {
+      this.reportOnce(topic, 'oversized payload dropped', { bytes: payload.length, max });
+      return;
+    }
+    for (const [filter, handlers] of this.filters) {
+      if (!topicMatches(filter, topic)) continue;
+      for (const h of handlers) {
+        try {
+          h(topic, payload, retained);
+        } catch (err) {
+          this.reportOnce(`${filter}\u0000${topic}`, 'a message handler failed', {
+            topic,
+            error: String(err),
+          });
+        }
+      }
+    }
+  }
+
+  /** Logs a problem once per topic (and key), with the reason. */
+  reportOnce(key: string, msg: string, detail: Record<string, unknown>): void {
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= MAX_REPORTED) this.reported.clear();
+    this.reported.add(key);
+    this.log.warn(msg, { topic: key.split('\u0000').pop(), ...detail });
+  }
+}
