@@ -1,0 +1,167 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Series } from '../../../shared/contract/index';
+import type { Metric } from '../../../shared/metrics';
+import type { ResultError } from '../../../shared/result';
+import { useEpoch, useStore } from '../store/hooks';
+import { metricLabel, metricUnit } from '../store/primary';
+import { useThemeName } from '../theme';
+import { ErrorNote } from './ErrorNote';
+
+export interface ChartProps {
+  deviceId: string;
+  metric: Metric;
+  from: number;
+  to: number;
+  /** The range ends now: live readings extend it as they arrive. */
+  live: boolean;
+}
+
+/**
+ * One metric's history. Asks the engine for as many points as the chart is pixels wide (the
+ * engine downsamples), then appends live readings at most once a second.
+ */
+export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
+  const store = useStore();
+  const epoch = useEpoch();
+  const theme = useThemeName();
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const [width, setWidth] = useState(0);
+  const [series, setSeries] = useState<Series | null>(null);
+  const [error, setError] = useState<ResultError | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(Math.floor(el.clientWidth)));
+    ro.observe(el);
+    setWidth(Math.floor(el.clientWidth));
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (width < 50) return;
+    let cancelled = false;
+    setLoading(true);
+    void store.api
+      .querySeries({ deviceId, metric, from, to, points: Math.min(20_000, Math.max(2, width)) })
+      .then((r) => {
+        if (cancelled) return;
+        setLoading(false);
+        if (r.ok) {
+          setSeries(r.value);
+          setError(null);
+        } else setError(r.error);
+      });
+    return () => {
+      cancelled = true;
+    };
+    // A coarse width bucket: resizing by a few pixels does not re-query.
+  }, [store, deviceId, metric, from, to, Math.round(width / 100), epoch]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Build the plot when data first arrives or the theme changes.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !series || width < 50) return;
+    const css = getComputedStyle(document.documentElement);
+    const fg = css.getPropertyValue('--fg-muted').trim() || '#666';
+    const grid = css.getPropertyValue('--grid').trim() || '#ddd';
+    const accent = css.getPropertyValue('--accent').trim() || '#c33';
+    const unit = series.unit || metricUnit(metric);
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    const u = new uPlot(
+      {
+        width,
+        height: 220,
+        scales: { x: { time: true } },
+        axes: [axis, { ...axis, label: unit, size: 56 }],
+        legend: { show: true },
+        series: [
+          {},
+          {
+            label: metricLabel(metric),
+            stroke: accent,
+            width: 1.5,
+            points: { show: false },
+            value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ${unit}`),
+          },
+        ],
+      },
+      toData(series, store.liveSeries(deviceId, metric), from, live),
+      el,
+    );
+    plot.current = u;
+    return () => {
+      u.destroy();
+      plot.current = null;
+    };
+    // Data updates go through setData below; only a new series object or theme rebuilds.
+  }, [series, theme]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    plot.current?.setSize({ width, height: 220 });
+  }, [width]);
+
+  // Live readings: redraw at most once a second.
+  useEffect(() => {
+    if (!live || !series) return;
+    let timer: number | null = null;
+    const off = store.subscribe(`live:${deviceId}`, () => {
+      if (timer !== null) return;
+      timer = window.setTimeout(() => {
+        timer = null;
+        const u = plot.current;
+        if (u) u.setData(toData(series, store.liveSeries(deviceId, metric), from, live));
+      }, 1000);
+    });
+    return () => {
+      off();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [store, deviceId, metric, series, from, live]);
+
+  const empty = series && series.ts.length === 0 && !store.liveSeries(deviceId, metric)?.ts.length;
+  return (
+    <figure className="chart" aria-label={`${metricLabel(metric)} history`}>
+      <figcaption>
+        {metricLabel(metric)}
+        {series ? (
+          <span className="muted">
+            {' '}
+            · {series.rawCount.toLocaleString()} readings in range
+            {series.rawCount > series.ts.length ? `, ${series.ts.length} points shown` : ''}
+          </span>
+        ) : null}
+      </figcaption>
+      {error && <ErrorNote error={error} what="History" />}
+      {loading && !series && !error && <p className="muted">Loading history…</p>}
+      {empty && !error && (
+        <p className="muted">No readings in this range yet. Pick a longer range, or wait.</p>
+      )}
+      <div ref={box} className="chart-box" data-points={series?.ts.length ?? 0} />
+    </figure>
+  );
+}
+
+function toData(
+  s: Series,
+  live: { ts: number[]; values: number[] } | undefined,
+  from: number,
+  isLive: boolean,
+): uPlot.AlignedData {
+  const xs = s.ts.map((t) => t / 1000);
+  const ys: (number | null)[] = s.values.slice();
+  if (isLive && live) {
+    const last = s.ts[s.ts.length - 1] ?? from;
+    for (let i = 0; i < live.ts.length; i++) {
+      if (live.ts[i] > last) {
+        xs.push(live.ts[i] / 1000);
+        ys.push(live.values[i]);
+      }
+    }
+  }
+  return [xs, ys];
+}

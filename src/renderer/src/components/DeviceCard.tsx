@@ -1,0 +1,68 @@
+import { memo, useEffect, useRef } from 'react';
+import { useDeviceEntry, useStore } from '../store/hooks';
+import { ago, formatValue, metricLabel, metricUnit, primaryMetrics } from '../store/primary';
+import { deviceHref } from '../router';
+import { KindIcon } from './Icon';
+import { Sparkline } from './Sparkline';
+import { useNow, useVisible } from './visibility';
+
+/** One device at a glance. Memoised by id: only this device's changes re-render it. */
+export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
+  const ref = useRef<HTMLLIElement>(null);
+  const visible = useVisible(ref);
+  const store = useStore();
+  const entry = useDeviceEntry(id, visible);
+  const now = useNow(30_000, visible);
+  useEffect(() => {
+    if (visible) void store.loadSpark(id);
+  }, [visible, store, id, entry?.sparkMetric]);
+  if (!entry) return null;
+  const d = entry.device;
+  const metrics = primaryMetrics(d);
+  return (
+    <li ref={ref} className={`card ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
+      <div className="card-head">
+        <KindIcon kind={d.kind} />
+        <a className="card-name" href={deviceHref(d.id)}>
+          {d.name || d.id}
+        </a>
+        <span className={`badge ${d.online ? 'ok' : 'muted'}`}>{d.online ? 'online' : 'away'}</span>
+      </div>
+      <dl className="values">
+        {metrics.length === 0 && <div className="muted">No readings yet</div>}
+        {metrics.map((m) => {
+          const lv = d.latest[m];
+          const unit = lv?.unit ?? metricUnit(m);
+          return (
+            <div key={m} className="value" data-metric={m}>
+              <dt>{metricLabel(m)}</dt>
+              <dd>
+                <span className="num">
+                  {lv?.status && lv.status !== 'ok' ? lv.status : formatValue(lv?.value, m)}
+                </span>
+                {unit && m !== 'state' ? <span className="unit"> {unit}</span> : null}
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+      {entry.sparkMetric && (
+        <Sparkline
+          ts={entry.sparkTs}
+          values={entry.sparkValues}
+          label={metricLabel(entry.sparkMetric)}
+        />
+      )}
+      <div className="card-foot">
+        {d.battery !== undefined ? (
+          <span className={d.battery < 20 ? 'warn' : ''}>Battery {Math.round(d.battery)} %</span>
+        ) : (
+          <span className="muted">No battery info</span>
+        )}
+        <span title={d.lastSeen ? new Date(d.lastSeen).toLocaleString() : undefined}>
+          Seen {ago(d.lastSeen, now)}
+        </span>
+      </div>
+    </li>
+  );
+});

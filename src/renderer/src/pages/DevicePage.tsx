@@ -1,0 +1,227 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Metric } from '../../../shared/metrics';
+import { Chart } from '../components/Chart';
+import { Controls } from '../components/Controls';
+import { KindIcon } from '../components/Icon';
+import { useNow } from '../components/visibility';
+import { useDeviceEntry, useStore, useTopic } from '../store/hooks';
+import { ago, formatValue, metricLabel, metricUnit, primaryMetrics } from '../store/primary';
+
+const RANGES = [
+  { key: '1h', label: '1 h', ms: 3_600_000 },
+  { key: '24h', label: '24 h', ms: 86_400_000 },
+  { key: '7d', label: '7 d', ms: 7 * 86_400_000 },
+  { key: '30d', label: '30 d', ms: 30 * 86_400_000 },
+] as const;
+type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
+
+/** "2026-11-25T20:15" for datetime-local inputs, in local time. */
+const toLocalInput = (ms: number) => {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
+};
+
+export function DevicePage({ id }: { id: string }) {
+  const store = useStore();
+  const entry = useDeviceEntry(id);
+  const loaded = useTopic('list', (s) => s.listLoaded);
+  const now = useNow(10_000, true);
+  const [range, setRange] = useState<RangeKey>('1h');
+  const [custom, setCustom] = useState(() => ({
+    from: toLocalInput(Date.now() - 86_400_000),
+    to: toLocalInput(Date.now()),
+  }));
+  // The window moves with the clock for preset ranges; re-anchor when the range changes.
+  const [anchor, setAnchor] = useState(() => Date.now());
+  useEffect(() => setAnchor(Date.now()), [range]);
+
+  useEffect(() => {
+    store.watch(id);
+    return () => store.watch(null);
+  }, [store, id]);
+
+  const device = entry?.device;
+  const metrics = useMemo<Metric[]>(() => {
+    if (!device) return [];
+    const first = primaryMetrics(device, 99);
+    const rest = device.capabilities.filter((m) => !first.includes(m));
+    return [...first, ...rest];
+  }, [device]);
+
+  if (!device) {
+    return (
+      <section className="page">
+        <h1>Device</h1>
+        {loaded ? (
+          <div className="empty">
+            <p>
+              No device with id <code>{id}</code>. It may have been forgotten or not seen yet.
+            </p>
+            <a href="#/">Back to all devices</a>
+          </div>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    );
+  }
+
+  let from: number;
+  let to: number;
+  const live = range !== 'custom';
+  if (range === 'custom') {
+    from = new Date(custom.from).getTime();
+    to = new Date(custom.to).getTime();
+  } else {
+    to = anchor;
+    from = anchor - RANGES.find((r) => r.key === range)!.ms;
+  }
+  const badRange = !(from < to);
+
+  return (
+    <section className="page device-page" aria-labelledby="device-title">
+      <header className="page-head">
+        <a href="#/" className="back">
+          ← All devices
+        </a>
+        <h1 id="device-title">
+          <KindIcon kind={device.kind} size={28} /> {device.name || device.id}
+        </h1>
+        <span className={`badge ${device.online ? 'ok' : 'muted'}`}>
+          {device.online ? 'online' : 'away'}
+        </span>
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>Kind</dt>
+          <dd>{device.kind.replace(/_/g, ' ')}</dd>
+        </div>
+        <div>
+          <dt>Connection</dt>
+          <dd>
+            {device.transport} · {device.source.replace(/_/g, ' ')}
+          </dd>
+        </div>
+        {device.room && (
+          <div>
+            <dt>Room</dt>
+            <dd>{device.room}</dd>
+          </div>
+        )}
+        {(device.manufacturer || device.model) && (
+          <div>
+            <dt>Model</dt>
+            <dd>{[device.manufacturer, device.model].filter(Boolean).join(' ')}</dd>
+          </div>
+        )}
+        {device.firmware && (
+          <div>
+            <dt>Firmware</dt>
+            <dd>{device.firmware}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Last seen</dt>
+          <dd>{ago(device.lastSeen, now)}</dd>
+        </div>
+        <div>
+          <dt>Battery</dt>
+          <dd>{device.battery !== undefined ? `${Math.round(device.battery)} %` : 'unknown'}</dd>
+        </div>
+        {device.rssi !== undefined && (
+          <div>
+            <dt>Signal</dt>
+            <dd>{device.rssi} dBm</dd>
+          </div>
+        )}
+        <div>
+          <dt>Id</dt>
+          <dd>
+            <code>{device.id}</code>
+          </dd>
+        </div>
+        {device.gateways.length > 0 && (
+          <div>
+            <dt>Seen by</dt>
+            <dd>{device.gateways.join(', ')}</dd>
+          </div>
+        )}
+      </dl>
+
+      <Controls device={device} />
+
+      <section aria-labelledby="now-title">
+        <h2 id="now-title">Now</h2>
+        {metrics.length === 0 ? (
+          <p className="muted">This device has not sent any readings yet.</p>
+        ) : (
+          <dl className="now-values">
+            {metrics.map((m) => {
+              const lv = device.latest[m];
+              return (
+                <div key={m} className="value" data-metric={m}>
+                  <dt>{metricLabel(m)}</dt>
+                  <dd>
+                    <span className="num">
+                      {lv?.status && lv.status !== 'ok' ? lv.status : formatValue(lv?.value, m)}
+                    </span>{' '}
+                    <span className="unit">{m === 'state' ? '' : (lv?.unit ?? metricUnit(m))}</span>
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        )}
+      </section>
+
+      <section aria-labelledby="history-title">
+        <div className="section-head">
+          <h2 id="history-title">History</h2>
+          <div role="radiogroup" aria-label="Time range" className="segmented">
+            {[...RANGES, { key: 'custom' as const, label: 'Custom' }].map((r) => (
+              <button
+                key={r.key}
+                type="button"
+                role="radio"
+                aria-checked={range === r.key}
+                className={range === r.key ? 'active' : ''}
+                onClick={() => setRange(r.key)}
+              >
+                {r.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        {range === 'custom' && (
+          <div className="custom-range">
+            <label>
+              From{' '}
+              <input
+                type="datetime-local"
+                value={custom.from}
+                onChange={(e) => setCustom({ ...custom, from: e.target.value })}
+              />
+            </label>
+            <label>
+              To{' '}
+              <input
+                type="datetime-local"
+                value={custom.to}
+                onChange={(e) => setCustom({ ...custom, to: e.target.value })}
+              />
+            </label>
+            {badRange && (
+              <span className="field-error" role="alert">
+                “From” must be before “To”.
+              </span>
+            )}
+          </div>
+        )}
+        {!badRange &&
+          metrics.map((m) => (
+            <Chart key={m} deviceId={device.id} metric={m} from={from} to={to} live={live} />
+          ))}
+      </section>
+    </section>
+  );
+}
