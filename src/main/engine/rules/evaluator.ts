@@ -38,6 +38,8 @@ interface Track {
  */
 export class RuleEvaluator {
   private rules: Rule[] = [];
+  /** Enabled rules by the reading metric they look at, so a reading visits only its rules. */
+  private byMetric = new Map<string, Rule[]>();
   private readonly tracks = new Map<string, Track>();
   private readonly staleMs: number;
 
@@ -54,6 +56,19 @@ export class RuleEvaluator {
     for (const key of [...this.tracks.keys()])
       if (!keep.has(key.slice(0, key.indexOf('|')))) this.tracks.delete(key);
     this.rules = rules;
+    this.byMetric = new Map();
+    for (const r of rules) {
+      if (!r.enabled) continue;
+      const m =
+        r.kind === 'threshold'
+          ? r.metric
+          : r.kind === 'battery'
+            ? 'battery'
+            : r.kind === 'binary' && r.entity === 'state'
+              ? 'state'
+              : undefined;
+      if (m) this.byMetric.set(m, [...(this.byMetric.get(m) ?? []), r]);
+    }
   }
 
   onReadings(readings: Reading[], now: number): Firing[] {
@@ -62,8 +77,8 @@ export class RuleEvaluator {
     for (const r of sorted) {
       if (r.ts < now - this.staleMs) continue;
       const usable = r.value !== null && (r.status ?? 'ok') === 'ok';
-      for (const rule of this.rules) {
-        if (!rule.enabled || (rule.deviceId && rule.deviceId !== r.deviceId)) continue;
+      for (const rule of this.byMetric.get(r.metric) ?? []) {
+        if (rule.deviceId && rule.deviceId !== r.deviceId) continue;
         if (rule.kind === 'threshold' && rule.metric === r.metric && usable) {
           this.threshold(rule, r.deviceId, r.value!, now, out);
         } else if (rule.kind === 'battery' && r.metric === 'battery' && usable) {
