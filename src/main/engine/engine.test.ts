@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 describe('engine', () => {
-  it('starts, reports running status with a generated gateway id, and disposes', async () => {
+  it('starts every default service, reports running status with a gateway id, and disposes', async () => {
     t = await createTestEngine();
     const res = await t.engine.request('getStatus', {});
     expect(res.ok).toBe(true);
@@ -23,7 +23,7 @@ describe('engine', () => {
   });
 
   it('rejects unknown methods and invalid input with the field and reason', async () => {
-    t = await createTestEngine();
+    t = await createTestEngine({ services: [] });
     const unknown = await t.engine.request('dropTables', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
     const bad = await t.engine.request('setPaused', { paused: 'yes' });
@@ -49,7 +49,7 @@ describe('engine', () => {
   });
 
   it('coalesces a burst of events into few batches, newest device state winning', async () => {
-    t = await createTestEngine();
+    t = await createTestEngine({ services: [] });
     const before = t.batches.length;
     for (let i = 0; i < 1000; i++) {
       t.engine.devices.upsert({ id: `dev-${i % 10}`, name: `Device ${i}` });
