@@ -32,6 +32,8 @@ interface Job {
   /** True until the handler itself settles, which may be after its timeout. */
   busy: boolean;
   abort: AbortController | null;
+  /** The current run's timeout timer. */
+  timeout: unknown;
 }
 
 /**
@@ -87,7 +89,12 @@ export class SchedulerService implements SchedulerApi {
     this.disposed = true;
     this.clearTimer();
     for (const off of this.offs.splice(0)) off();
-    for (const j of this.jobs.values()) j.abort?.abort(new Error('scheduler stopped'));
+    for (const j of this.jobs.values()) {
+      j.abort?.abort(new Error('scheduler stopped'));
+      // A handler that ignores its signal must not keep a timer (and the process) alive.
+      if (j.timeout !== null) this.ctx.ports.clock.clearTimeout(j.timeout);
+      j.timeout = null;
+    }
   }
 
   register(spec: JobSpec): void {
@@ -113,6 +120,7 @@ export class SchedulerService implements SchedulerApi {
       current: null,
       busy: false,
       abort: null,
+      timeout: null,
     };
     job.spec = spec;
     job.state = { ...job.state, kind: spec.kind, sync: isSyncJob(spec) };
@@ -246,7 +254,6 @@ export class SchedulerService implements SchedulerApi {
     job.state = { ...job.state, state: 'running', lastRun: clock.now() };
     delete job.state.blockedBy;
     this.push(job);
-    let timeout: unknown = null;
     const handler = (async () => job.spec.run(abort.signal))();
     const outcome = await new Promise<Outcome>((resolve) => {
       handler.then(
@@ -255,14 +262,16 @@ export class SchedulerService implements SchedulerApi {
       );
       const ms = job.spec.timeoutMs;
       if (ms && ms > 0) {
-        timeout = clock.setTimeout(() => {
+        job.timeout = clock.setTimeout(() => {
+          job.timeout = null;
           const error = `timed out after ${ms} ms`;
           abort.abort(new Error(error));
           resolve({ ok: false, error });
         }, ms);
       }
     });
-    if (timeout !== null) clock.clearTimeout(timeout);
+    if (job.timeout !== null) clock.clearTimeout(job.timeout);
+    job.timeout = null;
     // The handler may ignore its signal; the job stays busy (no second run) until it settles.
     void handler
       .catch(() => undefined)
