@@ -18,6 +18,7 @@ import { historyService } from './history/history-service.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 import { RulesService } from './rules/rules-service.js';
 import { mqttService } from './mqtt/service.js';
+import { bleService } from './ble/service.js';
 
 export const VERSION = '0.1.0';
 
@@ -243,6 +244,7 @@ export function defaultServices(): ServiceFactory[] {
     historyService(),
     (ctx) => new SchedulerService(ctx),
     mqttService(),
+    bleService(),
     (ctx) => new RulesService(ctx),
   ];
 }

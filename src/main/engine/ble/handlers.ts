@@ -1,0 +1,106 @@
+import type { Settings } from '../../../shared/settings.js';
+import { EngineError } from '../../../shared/result.js';
+import type { Handlers } from '../context.js';
+import { bindKeySecret } from './passive.js';
+import type { BleService } from './service.js';
+import { BTHOME_UUID } from './scanner.js';
+
+/** A pairing-screen scan ends by itself, so a forgotten screen does not scan for ever. */
+const USER_SCAN_MS = 120_000;
+
+/** The contract's BLE methods (inputs already validated by their zod schemas). */
+export function bleHandlers(svc: BleService): Partial<Handlers> {
+  let userScanTimer: unknown = null;
+  const scanner = () => {
+    if (svc.scanner) return svc.scanner;
+    throw new EngineError('unavailable', `Bluetooth unavailable: ${svc.unavailable ?? 'disabled'}`);
+  };
+  const saveBle = (patch: Partial<Settings['ble']>) => {
+    const s = svc.ctx.settings.get();
+    svc.ctx.settings.replace({ ...s, ble: { ...s.ble, ...patch } });
+  };
+  const progress =
+    (id: string) =>
+    (step: string, done = false, error?: string) => {
+      const e: { id: string; step: string; done: boolean; error?: string } = { id, step, done };
+      if (error) e.error = error;
+      svc.ctx.events.emit('pairProgress', [e]);
+    };
+  const { clock } = svc.ctx.ports;
+
+  return {
+    startScan: () => {
+      const sc = scanner();
+      if (sc.adapter === 'unavailable')
+        throw new EngineError('unavailable', sc.reason ?? 'the Bluetooth adapter is unavailable');
+      // Powered off: the scan starts when the adapter comes on.
+      sc.setWanted('user', true);
+      clock.clearTimeout(userScanTimer);
+      userScanTimer = clock.setTimeout(() => svc.scanner?.setWanted('user', false), USER_SCAN_MS);
+      (userScanTimer as { unref?: () => void } | null)?.unref?.();
+      return { scanning: !sc.off };
+    },
+    stopScan: () => {
+      const sc = scanner();
+      clock.clearTimeout(userScanTimer);
+      sc.setWanted('user', false);
+      // Paired devices still need the background scan; say so rather than pretend.
+      return {
+        scanning: svc.ctx.settings.get().ble.paired.length > 0 && sc.adapter === 'scanning',
+      };
+    },
+    listScanResults: () => svc.scanner?.list() ?? [],
+    pairDevice: ({ id: raw, mode }) => {
+      const id = raw.toLowerCase();
+      const sc = scanner();
+      const s = svc.ctx.settings.get().ble;
+      if (s.deny.includes(id) || (s.allow.length > 0 && !s.allow.includes(id)))
+        throw new EngineError('forbidden', `${id} is blocked by the allow/deny lists`, 'id');
+      const seen = sc.get(id);
+      if (!seen) throw new EngineError('not_found', `${id} has not been seen in a scan`, 'id');
+      const report = progress(id);
+      const passive = seen.services.includes(BTHOME_UUID) || !seen.connectable;
+      if (!passive) svc.pairing.set(id, report);
+      saveBle({
+        paired: [
+          ...s.paired.filter((p) => p.id !== id),
+          { id, name: seen.name.slice(0, 100), mode },
+        ],
+      });
+      report('saved');
+      if (passive) {
+        const data = sc.peripherals
+          .get(id)
+          ?.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID)?.data;
+        const encrypted = data !== undefined && (data[0] & 0x01) === 1;
+        const keyless = encrypted && !svc.ctx.ports.secrets.get(bindKeySecret(id));
+        report('listening', true, keyless ? 'encrypted: set its bind key' : undefined);
+      }
+      svc.log.info('paired', { device: id, mode, passive });
+      return { id };
+    },
+    forgetDevice: ({ id: raw }) => {
+      const id = raw.toLowerCase();
+      const s = svc.ctx.settings.get().ble;
+      if (!s.paired.some((p) => p.id === id) && !s.bthomeKeys.includes(id))
+        throw new EngineError('not_found', `${id} is not paired`, 'id');
+      svc.ctx.ports.secrets.delete(bindKeySecret(id));
+      saveBle({
+        paired: s.paired.filter((p) => p.id !== id),
+        bthomeKeys: s.bthomeKeys.filter((k) => k !== id),
+      });
+      svc.ctx.devices.remove(id);
+      svc.log.info('forgotten', { device: id });
+      return { id };
+    },
+    setBindKey: ({ id: raw, key }) => {
+      const id = raw.toLowerCase();
+      svc.ctx.ports.secrets.set(bindKeySecret(id), key.toLowerCase());
+      const s = svc.ctx.settings.get().ble;
+      if (!s.bthomeKeys.includes(id)) saveBle({ bthomeKeys: [...s.bthomeKeys, id] });
+      svc.resetBthome(id);
+      svc.log.info('BTHome bind key stored', { device: id });
+      return { id };
+    },
+  };
+}

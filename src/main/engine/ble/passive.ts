@@ -1,0 +1,93 @@
+import type { Reading, Transport } from '../../../shared/model.js';
+import type { EngineContext } from '../context.js';
+import type { Logger } from '../logging.js';
+import { decodeBthome } from './bthome/index.js';
+import { DecodeError } from './decoders/index.js';
+
+export const bindKeySecret = (mac: string) => `bthome:${mac.toLowerCase()}`;
+
+interface Seen {
+  hex: string;
+  counter?: number;
+  /** The last failure logged, so a sensor repeating the same bad packet logs it once. */
+  failed?: string;
+}
+
+/**
+ * Passive BTHome v2 sensors: no connection, readings arrive in advertisements (service data
+ * 0xFCD2), encrypted ones with the bind key from the secret store. Sensors repeat each packet
+ * several times; a repeat (same bytes) or a replay (encryption counter not increasing) is dropped.
+ */
+export class BthomeReceiver {
+  private readonly seen = new Map<string, Seen>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly log: Logger,
+    private readonly transport: Transport,
+  ) {}
+
+  /** Forget what was seen (a new bind key must be tried on the next packet at once). */
+  reset(id: string): void {
+    this.seen.delete(id);
+  }
+
+  handle(id: string, name: string, data: Buffer, rssi: number): void {
+    const hex = data.toString('hex');
+    const prev = this.seen.get(id);
+    if (prev?.hex === hex) return;
+    const now = this.ctx.ports.clock.now();
+    const keyHex = this.ctx.ports.secrets.get(bindKeySecret(id));
+    const key = keyHex ? Buffer.from(keyHex, 'hex') : undefined;
+    let res;
+    try {
+      res = decodeBthome(data, { mac: id, key });
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.seen.set(id, { hex, counter: prev?.counter, failed: msg });
+      if (prev?.failed === msg) return;
+      this.log.warn('decode failed', {
+        device: id,
+        characteristic: 'fcd2',
+        hex: err instanceof DecodeError ? err.hex : hex,
+        error: msg,
+      });
+      return;
+    }
+    if (res.counter !== undefined && prev?.counter !== undefined && res.counter <= prev.counter) {
+      this.log.debug('BTHome replay dropped', { device: id, counter: res.counter });
+      return;
+    }
+    this.seen.set(id, { hex, counter: res.counter ?? prev?.counter });
+    const gateway = this.ctx.gatewayId();
+    const readings = res.values.map((v): Reading => {
+      const r: Reading = {
+        deviceId: id,
+        metric: v.metric,
+        value: v.value,
+        unit: v.unit,
+        ts: v.ts ?? now,
+        source: 'bthome',
+        gateway,
+      };
+      if (v.status && v.status !== 'ok') r.status = v.status;
+      return r;
+    });
+    const binaryOnly =
+      readings.length > 0 && readings.every((r) => r.metric === 'state' || r.metric === 'battery');
+    this.ctx.devices.upsert({
+      id,
+      transport: this.transport,
+      source: 'bthome',
+      kind: binaryOnly ? 'binary_sensor' : 'sensor',
+      name: name || undefined,
+      paired: true,
+      online: true,
+      rssi,
+      lastSeen: now,
+      gateways: [gateway],
+    });
+    this.ctx.readings.publish(readings);
+    if (res.events?.length) this.log.info('BTHome event', { device: id, events: res.events });
+  }
+}

@@ -1,0 +1,340 @@
+import type { Metric } from '../../../shared/metrics.js';
+import type { DeviceKind, DevicePatch, Reading, Transport } from '../../../shared/model.js';
+import type { EngineContext } from '../context.js';
+import type { Logger } from '../logging.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import {
+  createDecoderState,
+  decodeCharacteristic,
+  DecodeError,
+  encodeCurrentTime,
+  isKnownCharacteristic,
+  KNOWN_SERVICES,
+} from './decoders/index.js';
+import { guarded, sleep, unref } from './gatt.js';
+import type { Characteristic, Peripheral } from './noble-loader.js';
+import { GLUCOSE_MEASUREMENT, RACP, RecordSync } from './records.js';
+
+export type SessionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'stopped';
+export type Progress = (step: string, done?: boolean, error?: string) => void;
+
+export interface SessionDeps {
+  ctx: EngineContext;
+  log: Logger;
+  transport: Transport;
+  /** The peripheral noble knows for this address, waiting for an advertisement if needed. */
+  findPeripheral(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral>;
+  backoff: BackoffOptions;
+  timeouts: { connectMs: number; opMs: number; settleMs: number };
+  random(): number;
+  /** Called on every state change (status counts, benchmark). */
+  onState(session: DeviceSession): void;
+}
+
+interface Link {
+  peripheral: Peripheral;
+  ac: AbortController;
+  chars: Map<string, Characteristic>;
+  /** Set when we close the link on purpose (pull done, forget, dispose): no reconnect. */
+  closing: boolean;
+}
+
+const DIS: Record<string, 'manufacturer' | 'model' | 'firmware'> = {
+  '2a29': 'manufacturer',
+  '2a24': 'model',
+  '2a26': 'firmware',
+};
+
+/** What a service lets a device measure, before the first reading says so. */
+const SERVICE_METRICS: Record<string, Metric[]> = {
+  '180d': ['heart_rate', 'rr_interval', 'energy_expended'],
+  '1809': ['temperature'],
+  '181d': ['weight', 'bmi', 'height'],
+  '1810': ['systolic', 'diastolic', 'pulse'],
+  '1822': ['spo2', 'pulse'],
+  '1808': ['glucose'],
+  '1814': ['speed', 'cadence'],
+  '1816': ['speed', 'cadence'],
+  '1818': ['power', 'cadence'],
+  '180f': ['battery'],
+};
+
+/**
+ * One paired GATT device: connect, discover, subscribe to everything the decoders understand,
+ * read battery and device information, set the clock, sync stored records; after a drop,
+ * reconnect with exponential backoff and jitter ('keep' mode). Nothing a device sends can throw
+ * out of here: a bad payload is a logged warning and the session goes on.
+ */
+export class DeviceSession {
+  state: SessionState = 'idle';
+  kind: DeviceKind = 'other';
+  lastSeen = 0;
+  readonly records: RecordSync;
+  private attempts = 0;
+  private link: Link | null = null;
+  private timer: unknown = null;
+  private readonly decoderState = createDecoderState();
+
+  constructor(
+    readonly id: string,
+    public mode: 'keep' | 'periodic',
+    public name: string,
+    private readonly d: SessionDeps,
+  ) {
+    this.records = new RecordSync({
+      ctx: d.ctx,
+      log: d.log,
+      deviceId: id,
+      idleMs: d.timeouts.opMs,
+    });
+  }
+
+  get connected(): boolean {
+    return this.state === 'connected';
+  }
+
+  /** Starts keeping the device connected ('keep' mode); 'periodic' devices wait for pull(). */
+  start(progress?: Progress): void {
+    if (this.mode === 'keep') void this.attempt(progress);
+  }
+
+  stop(): void {
+    this.setState('stopped');
+    this.d.ctx.ports.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.close();
+  }
+
+  /** Periodic pull: connect, let queued measurements arrive, sync records, disconnect. */
+  async pull(signal?: AbortSignal): Promise<number> {
+    if (this.state === 'stopped') return 0;
+    const own = !this.link;
+    const link = this.link ?? (await this.open());
+    const onAbort = () => this.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await sleep(this.d.timeouts.settleMs, this.d.ctx.ports.clock, link.ac.signal);
+      return await this.syncRecords();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (own && this.mode === 'periodic') this.close();
+    }
+  }
+
+  /** Fetches stored records over the current link (0 when the device has none or is away). */
+  async syncRecords(): Promise<number> {
+    const link = this.link;
+    const racp = link?.chars.get(RACP);
+    if (!link || !racp || !link.chars.has(GLUCOSE_MEASUREMENT)) return 0;
+    return this.records.sync(racp, link.ac.signal);
+  }
+
+  private async attempt(progress?: Progress): Promise<void> {
+    if (this.state === 'stopped' || this.link) return;
+    try {
+      await this.open(progress);
+      this.attempts = 0;
+      progress?.('connected', true);
+      await this.syncRecords().catch(() => undefined);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      progress?.('connect', true, msg);
+      if ((this.state as SessionState) === 'stopped') return;
+      this.d.log.info('connect failed', { device: this.id, error: msg, attempt: this.attempts });
+      this.close();
+      this.retry();
+    }
+  }
+
+  private retry(): void {
+    if (this.state === 'stopped' || this.mode !== 'keep' || this.timer) return;
+    const delay = backoffDelay(this.attempts++, this.d.backoff, this.d.random());
+    this.setState('waiting');
+    this.timer = this.d.ctx.ports.clock.setTimeout(() => {
+      this.timer = null;
+      void this.attempt();
+    }, delay);
+    unref(this.timer);
+  }
+
+  private async open(progress?: Progress): Promise<Link> {
+    const { clock } = this.d.ctx.ports;
+    const { connectMs, opMs } = this.d.timeouts;
+    const ac = new AbortController();
+    this.setState('connecting');
+    progress?.('searching');
+    const p = await this.d.findPeripheral(this.id, connectMs, ac.signal);
+    const link: Link = { peripheral: p, ac, chars: new Map(), closing: false };
+    this.link = link;
+    const op = <T>(x: Promise<T>, what: string) => guarded(x, what, opMs, ac.signal, clock);
+    progress?.('connecting');
+    try {
+      await guarded(p.connectAsync(), 'connect', connectMs, ac.signal, clock);
+    } catch (err) {
+      if (p.state === 'connecting') p.cancelConnect();
+      throw err;
+    }
+    p.once('disconnect', (reason: unknown) => this.onLinkLost(link, reason));
+    progress?.('discovering');
+    const services = await op(p.discoverServicesAsync([]), 'discover services');
+    for (const s of services) {
+      const chars = await op(s.discoverCharacteristicsAsync([]), `discover ${s.uuid}`);
+      for (const c of chars) link.chars.set(c.uuid, c);
+      const known = KNOWN_SERVICES[s.uuid];
+      if (known && known.kind !== 'other' && this.kind === 'other') this.kind = known.kind;
+    }
+    progress?.('subscribing');
+    for (const [uuid, c] of link.chars) {
+      const pushes = c.properties.includes('notify') || c.properties.includes('indicate');
+      if (!pushes || (!isKnownCharacteristic(uuid) && uuid !== RACP)) continue;
+      c.on('data', (data: Buffer, isNotification: boolean) => {
+        if (isNotification) this.onData(link, uuid, data);
+      });
+      await op(c.subscribeAsync(), `subscribe ${uuid}`);
+    }
+    progress?.('reading');
+    const patch = await this.readInfo(link, op);
+    await this.setTime(link, op);
+    this.upsert({ ...patch, online: true, rssi: p.rssi });
+    this.lastSeen = clock.now();
+    this.setState('connected');
+    this.d.log.info('connected', { device: this.id, kind: this.kind });
+    return link;
+  }
+
+  private async readInfo(
+    link: Link,
+    op: <T>(x: Promise<T>, what: string) => Promise<T>,
+  ): Promise<Partial<DevicePatch>> {
+    const patch: Partial<DevicePatch> = {};
+    for (const [uuid, field] of Object.entries(DIS)) {
+      const c = link.chars.get(uuid);
+      if (!c?.properties.includes('read')) continue;
+      const text = this.decodeInfo(uuid, await op(c.readAsync(), `read ${uuid}`));
+      if (text) patch[field] = text;
+    }
+    const battery = link.chars.get('2a19');
+    if (battery?.properties.includes('read')) {
+      this.onData(link, '2a19', await op(battery.readAsync(), 'read battery'));
+    }
+    return patch;
+  }
+
+  private decodeInfo(uuid: string, data: Buffer): string | undefined {
+    try {
+      const res = decodeCharacteristic(uuid, data);
+      const v = Object.values(res.extra ?? {}).find((x) => typeof x === 'string');
+      return typeof v === 'string' ? v : undefined;
+    } catch (err) {
+      this.warnDecode(uuid, data, err);
+      return undefined;
+    }
+  }
+
+  /** Writes Current Time so the device's own timestamps (which we trust) stay right. */
+  private async setTime(link: Link, op: <T>(x: Promise<T>, what: string) => Promise<T>) {
+    const c = link.chars.get('2a2b');
+    if (!c || !c.properties.includes('write')) return;
+    const now = new Date(this.d.ctx.ports.clock.now());
+    await op(c.writeAsync(encodeCurrentTime(now), false), 'write current time');
+  }
+
+  private onData(link: Link, uuid: string, data: Buffer): void {
+    if (this.link !== link) return;
+    const now = this.d.ctx.ports.clock.now();
+    this.lastSeen = now;
+    if (uuid === RACP || uuid === GLUCOSE_MEASUREMENT) {
+      this.records.onData(uuid, data);
+      // A new record announced live is fetched through the RACP, so the cursor stays exact.
+      if (this.records.pending && !this.records.busy && this.connected)
+        void this.syncRecords().catch(() => undefined);
+      return;
+    }
+    let values;
+    try {
+      values = decodeCharacteristic(uuid, data, this.decoderState).values;
+    } catch (err) {
+      this.warnDecode(uuid, data, err);
+      return;
+    }
+    const gateway = this.d.ctx.gatewayId();
+    const readings = values.map((v): Reading => {
+      const r: Reading = {
+        deviceId: this.id,
+        metric: v.metric,
+        value: v.value,
+        unit: v.unit,
+        ts: v.ts ?? now,
+        source: 'ble',
+        gateway,
+      };
+      if (v.status && v.status !== 'ok') r.status = v.status;
+      return r;
+    });
+    this.d.ctx.readings.publish(readings);
+  }
+
+  private warnDecode(uuid: string, data: Buffer, err: unknown): void {
+    this.d.log.warn('decode failed', {
+      device: this.id,
+      characteristic: uuid,
+      hex: err instanceof DecodeError ? err.hex : data.toString('hex'),
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+
+  private onLinkLost(link: Link, reason: unknown): void {
+    if (this.link !== link) return;
+    this.link = null;
+    link.ac.abort();
+    for (const c of link.chars.values()) c.removeAllListeners('data');
+    if (this.state === 'stopped') return;
+    this.setState('idle');
+    if (link.closing) return;
+    this.d.log.info('link lost', { device: this.id, reason: String(reason) });
+    this.retry();
+  }
+
+  /** Closes the current link on purpose (no reconnect follows). */
+  private close(): void {
+    const link = this.link;
+    if (!link) return;
+    link.closing = true;
+    const p = link.peripheral;
+    if (p.state === 'connecting') p.cancelConnect();
+    else if (p.state === 'connected') p.disconnect();
+    // Detach now rather than on noble's disconnect event, so a retry never waits on a stale link.
+    this.onLinkLost(link, 'closed');
+  }
+
+  private upsert(patch: Partial<DevicePatch>): void {
+    const caps = new Set<Metric>();
+    for (const svc of Object.keys(KNOWN_SERVICES))
+      if (
+        [...(this.link?.chars.keys() ?? [])].some((c) =>
+          KNOWN_SERVICES[svc].characteristics.includes(c),
+        )
+      )
+        for (const m of SERVICE_METRICS[svc] ?? []) caps.add(m);
+    this.d.ctx.devices.upsert({
+      id: this.id,
+      transport: this.d.transport,
+      source: 'ble',
+      kind: this.kind,
+      name: this.name || undefined,
+      capabilities: [
+        ...new Set([...(this.d.ctx.devices.get(this.id)?.capabilities ?? []), ...caps]),
+      ],
+      paired: true,
+      lastSeen: this.d.ctx.ports.clock.now(),
+      gateways: [this.d.ctx.gatewayId()],
+      ...patch,
+    });
+  }
+
+  private setState(s: SessionState): void {
+    if (this.state === s || (this.state === 'stopped' && s !== 'stopped')) return;
+    this.state = s;
+    this.d.onState(this);
+  }
+}

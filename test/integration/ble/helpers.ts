@@ -1,0 +1,99 @@
+import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { bleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
+import { createSimWorld, type SimWorld } from '../../../src/main/engine/ble/sim/world.js';
+import { historyService } from '../../../src/main/engine/history/history-service.js';
+import type { ServiceFactory } from '../../../src/main/engine/context.js';
+import type { EventBatch, LogEntry } from '../../../src/shared/contract/index.js';
+import type { Reading } from '../../../src/shared/model.js';
+import type { SettingsInput } from '../../../src/shared/settings.js';
+
+export interface BleTest {
+  t: TestEngine;
+  world: SimWorld;
+  /** Every reading that reached the engine's reading stream, in order. */
+  readings: Reading[];
+  waitReading(pred: (r: Reading) => boolean, timeoutMs?: number): Promise<Reading>;
+  waitLog(pred: (e: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  request<T>(method: string, input?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real engine over real noble over the simulated radio (fast ticks), with the history service
+ * unless asked otherwise. Nothing of the engine is mocked.
+ */
+export async function startBle(
+  opts: {
+    settings?: SettingsInput['ble'];
+    ble?: BleServiceOptions;
+    history?: boolean;
+    extra?: ServiceFactory[];
+    tickMs?: number;
+  } = {},
+): Promise<BleTest> {
+  const world = createSimWorld({ tickMs: opts.tickMs ?? 20, connectTimeoutMs: 200 });
+  const services = [
+    ...(opts.history === false ? [] : [historyService()]),
+    ...(opts.extra ?? []),
+    bleService({
+      world,
+      prePair: false,
+      backoff: { baseMs: 20, capMs: 500 },
+      timeouts: { connectMs: 1000, opMs: 1000, settleMs: 100 },
+      presenceCheckMs: 100,
+      ...opts.ble,
+    }),
+  ];
+  const t = await createTestEngine({ simulate: true, services, start: false, batchMs: 10 });
+  if (opts.settings) t.engine.settings.update({ ble: opts.settings });
+  const readings: Reading[] = [];
+  const rWaiters = new Set<{ pred: (r: Reading) => boolean; resolve: (r: Reading) => void }>();
+  t.engine.readings.subscribe((rs) => {
+    readings.push(...rs);
+    for (const w of rWaiters) {
+      const hit = rs.find(w.pred);
+      if (hit) {
+        rWaiters.delete(w);
+        w.resolve(hit);
+      }
+    }
+  });
+  await t.engine.start();
+  const deadline = <T>(p: Promise<T>, ms: number, what: string) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timeout: ${what}`)), ms)),
+    ]);
+  return {
+    t,
+    world,
+    readings,
+    waitReading(pred, timeoutMs = 10_000) {
+      const seen = readings.find(pred);
+      if (seen) return Promise.resolve(seen);
+      return deadline(
+        new Promise<Reading>((resolve) => rWaiters.add({ pred, resolve })),
+        timeoutMs,
+        'reading',
+      );
+    },
+    async waitLog(pred, timeoutMs = 10_000) {
+      const seen = t.engine.logging.entries({ limit: 2000 }).find(pred);
+      if (seen) return seen;
+      const b = await t.waitFor((x: EventBatch) => !!x.log?.some(pred), timeoutMs);
+      return b.log!.find(pred)!;
+    },
+    async request<T>(method: string, input?: unknown) {
+      const res = await t.engine.request(method, input ?? {});
+      if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
+      return res.value as T;
+    },
+    async close() {
+      await t.close();
+      world.radio.dispose();
+    },
+  };
+}
+
+export const logOf = (msg: string, device?: string) => (e: LogEntry) =>
+  e.msg === msg && (device === undefined || e.detail?.device === device);

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Device } from '../../../src/shared/model.js';
+import type { ScanResult } from '../../../src/shared/contract/ble.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { logOf, startBle, type BleTest } from './helpers.js';
+
+let b: BleTest | undefined;
+afterEach(async () => {
+  await b?.close();
+  b = undefined;
+});
+
+describe('BLE pairing and live readings (real noble over the simulated radio)', () => {
+  it('scans with RSSI, pairs the strap, and its heart rate reaches the reading stream', async () => {
+    b = await startBle();
+    expect((await b.request<{ scanning: boolean }>('startScan')).scanning).toBe(true);
+    await b.t.waitFor((x) => !!x.scanResults?.some((r) => r.id === A.strap));
+    const list = await b.request<ScanResult[]>('listScanResults');
+    const strap = list.find((r) => r.id === A.strap)!;
+    expect(strap).toMatchObject({
+      name: 'HB Strap',
+      connectable: true,
+      paired: false,
+      kind: 'heart_rate',
+    });
+    expect(strap.rssi).toBeLessThan(0);
+    expect(strap.services).toContain('180d');
+    expect(list.find((r) => r.id === A.climate)?.kind).toBe('sensor');
+
+    await b.request('pairDevice', { id: A.strap });
+    await b.t.waitFor(
+      (x) => !!x.pairProgress?.some((p) => p.id === A.strap && p.step === 'connected'),
+    );
+    expect(b.t.engine.settings.get().ble.paired).toEqual([
+      { id: A.strap, name: 'HB Strap', mode: 'keep' },
+    ]);
+    const hr = await b.waitReading((r) => r.deviceId === A.strap && r.metric === 'heart_rate');
+    expect(hr.value).toBeGreaterThanOrEqual(50);
+    expect(hr.source).toBe('ble');
+    await b.waitReading((r) => r.deviceId === A.strap && r.metric === 'rr_interval');
+    await b.waitReading((r) => r.deviceId === A.strap && r.metric === 'battery');
+    const dev = (await b.request<Device>('getDevice', { id: A.strap }))!;
+    expect(dev).toMatchObject({
+      transport: 'simulated',
+      source: 'ble',
+      kind: 'heart_rate',
+      paired: true,
+      online: true,
+      manufacturer: 'Homebeat Sim',
+      model: 'HB-Strap',
+      battery: 100,
+    });
+    expect(dev.gateways).toEqual([b.t.engine.ctx.gatewayId()]);
+    expect(dev.capabilities).toContain('heart_rate');
+    // The clock was set through Current Time on connect.
+    expect(b.world.strap.timeWritten?.length).toBe(10);
+    expect(b.t.engine.status().ble).toMatchObject({ adapter: 'scanning', connected: 1, paired: 1 });
+
+    await b.request('forgetDevice', { id: A.strap });
+    await b.waitLog(logOf('forgotten', A.strap));
+    expect(b.t.engine.settings.get().ble.paired).toEqual([]);
+    expect(b.t.engine.devices.get(A.strap)).toBeUndefined();
+    expect(b.world.strap.connected).toBe(false);
+  });
+
+  it('hides denied and weak devices from the scan list and refuses to pair a denied one', async () => {
+    b = await startBle({ settings: { deny: [A.thermometer], minRssi: -60 } });
+    await b.request('startScan');
+    await b.t.waitFor((x) => !!x.scanResults?.length);
+    await b.t.waitFor((x) => !!x.scanResults?.some((r) => r.id === A.strap || r.id === A.scale));
+    const list = await b.request<ScanResult[]>('listScanResults');
+    expect(list.some((r) => r.id === A.thermometer)).toBe(false);
+    expect(list.every((r) => r.rssi >= -60)).toBe(true);
+    const res = await b.t.engine.request('pairDevice', { id: A.thermometer });
+    expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const unknown = await b.t.engine.request('pairDevice', { id: 'de:ad:be:ef:00:00' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
