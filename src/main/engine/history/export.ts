@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -21,7 +21,7 @@ export interface ExportOptions {
   now: number;
 }
 
-type Row = [string, number, number | null, number | null, string | null, string | null];
+type Row = [number, number | null, number | null, number | null, number | null];
 
 export const CSV_HEADER = 'device_id,metric,ts,time,value,unit,status,source,gateway';
 
@@ -39,38 +39,51 @@ export async function exportReadings(
   req: ExportRequest,
   opts: ExportOptions,
 ): Promise<{ path: string; rows: number }> {
-  const name = `${safeName(req.deviceId)}_${req.metric ?? 'all'}_${stamp(opts.now)}.${req.format}`;
-  const path = join(opts.exportsDir, name);
+  const base = join(
+    opts.exportsDir,
+    `${safeName(req.deviceId)}_${req.metric ?? 'all'}_${stamp(opts.now)}`,
+  );
+  let path = `${base}.${req.format}`;
+  // Two exports in the same millisecond (or a clock set back) must not overwrite each other.
+  for (let i = 2; existsSync(path) || existsSync(`${path}.partial`); i++)
+    path = `${base}-${i}.${req.format}`;
   const partial = `${path}.partial`;
   const db = new Database(opts.dbFile, { readonly: true, fileMustExist: true });
-  const out = createWriteStream(partial, { encoding: 'utf8' });
+  const out = createWriteStream(partial, { highWaterMark: CHUNK });
   let rows = 0;
   try {
-    const stmt = db
+    // Labels are a small dictionary: resolved in JS, so the row loop reads one table only.
+    const labels = new Map<number, string>(
+      db.prepare('SELECT id, text FROM labels').raw().all() as [number, string][],
+    );
+    const series = db
       .prepare(
-        `SELECT s.metric, r.ts, r.value, r.status, src.text, gw.text
-         FROM series s
-         JOIN readings r ON r.series = s.id AND r.ts >= @from AND r.ts <= @to
-         LEFT JOIN labels src ON src.id = r.source
-         LEFT JOIN labels gw ON gw.id = r.gateway
-         WHERE s.device_id = @deviceId ${req.metric ? 'AND s.metric = @metric' : ''}
-         ORDER BY s.metric, r.ts`,
+        `SELECT id, metric FROM series WHERE device_id = ? ${req.metric ? 'AND metric = ?' : ''} ORDER BY metric`,
+      )
+      .raw()
+      .all(...(req.metric ? [req.deviceId, req.metric] : [req.deviceId])) as [number, string][];
+    const rowsOf = db
+      .prepare(
+        'SELECT ts, value, status, source, gateway FROM readings WHERE series = ? AND ts >= ? AND ts <= ? ORDER BY ts',
       )
       .raw();
-    const params = { deviceId: req.deviceId, from: req.from, to: req.to, metric: req.metric };
-    if (!req.metric) delete params.metric;
-    let buf = req.format === 'csv' ? `${CSV_HEADER}\n` : '[';
-    for (const row of stmt.iterate(params) as Iterable<Row>) {
-      if (req.format === 'csv') buf += csvLine(req.deviceId, row);
-      else buf += (rows === 0 ? '\n' : ',\n') + jsonLine(req.deviceId, row);
-      rows++;
-      if (buf.length >= CHUNK) {
-        await write(out, buf);
-        buf = '';
+    const line =
+      req.format === 'csv'
+        ? csvFormatter(req.deviceId, labels)
+        : jsonFormatter(req.deviceId, labels);
+    const sink = new ChunkWriter(out);
+    await sink.add(req.format === 'csv' ? `${CSV_HEADER}\n` : '[');
+    for (const [id, metric] of series) {
+      const format = line(metric);
+      for (const row of rowsOf.iterate(id, req.from, req.to) as Iterable<Row>) {
+        const text = format(row);
+        const full = sink.add(req.format === 'csv' ? text : (rows === 0 ? '\n' : ',\n') + text);
+        if (full) await full; // only at chunk boundaries: no microtask per row
+        rows++;
       }
     }
-    buf += req.format === 'csv' ? '' : rows ? '\n]\n' : ']\n';
-    await write(out, buf);
+    await sink.add(req.format === 'csv' ? '' : rows ? '\n]\n' : ']\n');
+    await sink.flush();
     out.end();
     await once(out, 'close');
     renameSync(partial, path);
@@ -84,26 +97,60 @@ export async function exportReadings(
   }
 }
 
-async function write(out: WriteStream, chunk: string): Promise<void> {
-  if (!chunk) return;
-  if (!out.write(chunk)) await once(out, 'drain');
+/**
+ * Copies each line into a byte chunk at once and hands full chunks to the stream, waiting on
+ * backpressure. Lines die young this way: concatenating them into a string kept them alive until
+ * the chunk was written, which promoted them to the old generation and grew the heap by tens of
+ * MB on a million-row export.
+ */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
+
+  constructor(private readonly out: WriteStream) {}
+
+  add(text: string): Promise<void> | undefined {
+    // A UTF-8 byte is at most 3 per UTF-16 unit: flush first if the line might not fit.
+    if (this.used + text.length * 3 > CHUNK) {
+      const pending = this.flush();
+      return pending.then(() => this.put(text));
+    }
+    this.put(text);
+    return undefined;
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const chunk = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+
+  private put(text: string): void {
+    if (text.length * 3 > CHUNK) {
+      // An oversized line (never produced by the formatters, but be safe): write it on its own.
+      this.out.write(text);
+      return;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+  }
 }
 
-function csvLine(deviceId: string, [metric, ts, value, status, source, gateway]: Row): string {
-  const unit = isMetric(metric) ? unitOf(metric) : '';
-  return (
-    [
-      csvText(deviceId),
-      csvText(metric),
-      String(ts),
-      new Date(ts).toISOString(),
-      value === null ? '' : String(value),
-      csvText(unit),
-      statusName(status),
-      csvText(source ?? ''),
-      csvText(gateway ?? ''),
-    ].join(',') + '\n'
-  );
+type Formatter = (metric: string) => (row: Row) => string;
+
+/** Everything constant per series is escaped once; the row loop only joins numbers. */
+function csvFormatter(deviceId: string, labels: Map<number, string>): Formatter {
+  const dev = csvText(deviceId);
+  const text = new Map([...labels].map(([id, t]) => [id, csvText(t)]));
+  return (metric) => {
+    const prefix = `${dev},${csvText(metric)},`;
+    const unit = csvText(isMetric(metric) ? unitOf(metric) : '');
+    return ([ts, value, status, source, gateway]) =>
+      `${prefix}${ts},${iso(ts)},${value ?? ''},${unit},${statusName(status)},${
+        source === null ? '' : (text.get(source) ?? '')
+      },${gateway === null ? '' : (text.get(gateway) ?? '')}\n`;
+  };
 }
 
 /**
@@ -115,17 +162,36 @@ export function csvText(s: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function jsonLine(deviceId: string, [metric, ts, value, status, source, gateway]: Row): string {
-  return JSON.stringify({
-    deviceId,
-    metric,
-    ts,
-    value,
-    unit: isMetric(metric) ? unitOf(metric) : '',
-    status: statusName(status),
-    source,
-    gateway,
-  });
+function jsonFormatter(deviceId: string, labels: Map<number, string>): Formatter {
+  const dev = JSON.stringify(deviceId);
+  const text = (id: number | null) =>
+    id === null ? 'null' : JSON.stringify(labels.get(id) ?? null);
+  return (metric) => {
+    const prefix = `{"deviceId":${dev},"metric":${JSON.stringify(metric)},"ts":`;
+    const unit = JSON.stringify(isMetric(metric) ? unitOf(metric) : '');
+    return ([ts, value, status, source, gateway]) =>
+      `${prefix}${ts},"value":${value ?? 'null'},"unit":${unit},"status":"${statusName(status)}","source":${text(
+        source,
+      )},"gateway":${text(gateway)}}`;
+  };
+}
+
+let isoMinute = NaN;
+let isoPrefix = '';
+/**
+ * ISO time of `ts`: the date up to the minute is reused while rows stay in the same minute (they
+ * come in time order), which spares a Date and most of a string per row on large exports.
+ */
+export function iso(ts: number): string {
+  const minute = Math.floor(ts / 60_000);
+  if (minute !== isoMinute) {
+    isoMinute = minute;
+    isoPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  const ms = ts - minute * 60_000;
+  const sec = Math.floor(ms / 1000);
+  const frac = ms - sec * 1000;
+  return `${isoPrefix}${sec < 10 ? '0' : ''}${sec}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
 }
 
 const safeName = (s: string): string => s.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 80) || 'device';
