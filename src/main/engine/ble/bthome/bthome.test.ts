@@ -31,7 +31,7 @@ describe('BTHome v2 sensor data: the example column of https://bthome.io/format'
     ['5BEA0234EA', 'count', -365690134],
     ['434E34', 'current', 13.39],
     ['5D02EA', 'current', -5.63],
-    ['08CA06', 'temperature', 17.38], // dew point
+    ['08CA06', 'generic', 17.38, '°C'], // dew point
     ['400C00', 'distance', 0.012], // 12 mm
     ['414E00', 'distance', 7.8],
     ['424E3400', 'generic', 13.39, 's'], // duration
@@ -191,6 +191,16 @@ describe('BTHome errors keep what was decoded', () => {
     expect(errorOf(() => one('02CA')).message).toMatch(/object 0x02: truncated/);
     expect(errorOf(() => decodeBthome(hex('2002CA09'))).message).toMatch(/unsupported version 1/);
     expect(errorOf(() => decodeBthome(Buffer.alloc(0))).message).toMatch(/empty/);
+  });
+
+  it('numbers repeated objects of one kind in packet order', () => {
+    const r = decodeBthome(hex('40 02CA09 02C409 2D01 2D00'));
+    expect(r.values.map((v) => [v.value, v.extra?.instance])).toEqual([
+      [25.06, undefined],
+      [25, 2],
+      [1, undefined],
+      [0, 2],
+    ]);
   });
 
   it('notes objects out of numerical order but still decodes them', () => {

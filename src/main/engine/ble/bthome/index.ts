@@ -117,6 +117,18 @@ function parseObjects(payload: Buffer, input: Buffer, result: BthomeResult): voi
   }
 }
 
+/**
+ * Several objects of one kind in a packet (three temperatures) are told apart by their order, as
+ * bthome.io asks: the second and later get extra.instance = 2, 3, ...
+ */
+function withInstance(result: BthomeResult, v: DecodedValue): DecodedValue {
+  const same = result.values.filter(
+    (o) => o.metric === v.metric && o.extra?.sensor === v.extra?.sensor,
+  ).length;
+  if (same > 0 && v.extra) v.extra.instance = same + 1;
+  return v;
+}
+
 function readInt(r: Reader, size: 1 | 2 | 3 | 4, signed: boolean, field: string): number {
   switch (size) {
     case 1:
@@ -146,18 +158,20 @@ function readObject(
       const v: DecodedValue = { metric: def.metric, value, unit: unitOf(def.metric) };
       v.extra = { objectId: id, sensor: def.name };
       if (def.metric === 'generic') v.extra.unit = def.unit;
-      result.values.push(v);
+      result.values.push(withInstance(result, v));
       return;
     }
     case 'binary': {
       const raw = r.u8(def.name);
       if (raw > 1) throw new PayloadError(`binary sensor ${def.name} has value ${raw} (0 or 1)`);
-      result.values.push({
-        metric: 'state',
-        value: raw,
-        unit: unitOf('state'),
-        extra: { objectId: id, sensor: def.name },
-      });
+      result.values.push(
+        withInstance(result, {
+          metric: 'state',
+          value: raw,
+          unit: unitOf('state'),
+          extra: { objectId: id, sensor: def.name },
+        }),
+      );
       return;
     }
     case 'event': {

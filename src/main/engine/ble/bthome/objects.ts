@@ -58,7 +58,8 @@ export const BTHOME_OBJECTS: Record<number, ObjectDef> = {
   0x05: s('illuminance', 3, 0.01, 'illuminance'),
   0x06: s('mass_kg', 2, 0.01, 'weight'),
   0x07: s('mass_lb', 2, 0.01, 'weight', { toMetric: 0.45359237 }),
-  0x08: s('dew_point', 2, 0.01, 'temperature', { signed: true }),
+  // Dew point is not the air temperature: a generic reading, so it never overwrites it.
+  0x08: g('dew_point', 2, 0.01, '°C', true),
   0x09: s('count', 1, 1, 'count'),
   0x0a: s('energy', 3, 0.001, 'energy'),
   0x0b: s('power', 3, 0.01, 'power'),

@@ -223,6 +223,14 @@ describe('uuid forms and unknown characteristics', () => {
     expect(isKnownCharacteristic('2a52')).toBe(false);
   });
 
+  it('accepts a plain Uint8Array; anything else is a DecodeError, never a TypeError', () => {
+    expect(decodeCharacteristic('2a19', new Uint8Array([0x50]) as Buffer).values[0].value).toBe(80);
+    expect(() => decodeCharacteristic('2a19', 'ff' as unknown as Buffer)).toThrow(DecodeError);
+    expect(() => decodeCharacteristic(undefined as unknown as string, hex('50'))).toThrow(
+      DecodeError,
+    );
+  });
+
   it('an unknown characteristic is a DecodeError', () => {
     expect(decodeError('2a52', '0101').message).toMatch(/unknown characteristic/);
   });

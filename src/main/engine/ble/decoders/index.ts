@@ -105,13 +105,21 @@ export function decodeCharacteristic(
   data: Buffer,
   state?: DecoderState,
 ): DecodeResult {
+  // noble hands over Buffers; a plain Uint8Array (tests, other bindings) is viewed as one.
+  const raw: unknown = data;
+  const buf =
+    raw instanceof Uint8Array && !Buffer.isBuffer(raw)
+      ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+      : raw;
+  const hex = Buffer.isBuffer(buf) ? buf.toString('hex') : '';
+  if (typeof uuid !== 'string')
+    throw new DecodeError('characteristic uuid is not a string', hex, '');
   const key = normalizeUuid(uuid);
-  const hex = Buffer.isBuffer(data) ? data.toString('hex') : '';
   const entry = DECODERS[key];
   if (!entry) throw new DecodeError(`unknown characteristic ${uuid}`, hex, key);
-  if (!Buffer.isBuffer(data)) throw new DecodeError('payload is not a Buffer', hex, key);
+  if (!Buffer.isBuffer(buf)) throw new DecodeError('payload is not a Buffer', hex, key);
   try {
-    return entry.decode(data, state);
+    return entry.decode(buf, state);
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     const why = err instanceof PayloadError ? err.message : `decoder failed: ${String(err)}`;
