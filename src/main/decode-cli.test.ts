@@ -42,6 +42,19 @@ describe('homebeat decode', () => {
     ]);
   });
 
+  it('several payloads are successive notifications: CSC speed and cadence from the deltas', () => {
+    // wheel 100 revs @ 1024, crank 10 @ 1024; then wheel 103 @ 2048, crank 11 @ 1536
+    const { code, out } = runDecode(['2a5b', '03640000000004 0a000004', '03670000000008 0b000006']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.payloads).toHaveLength(2);
+    expect(json.payloads[0].readings).toEqual([]);
+    expect(json.payloads[1].readings).toEqual([
+      { metric: 'speed', value: 6.315, unit: 'm/s' },
+      { metric: 'cadence', value: 120, unit: 'rpm' },
+    ]);
+  });
+
   it('a wrong key is a one-line error with exit code 2', () => {
     const { code, out } = runDecode([
       'bthome',

@@ -1,6 +1,7 @@
 import { decodeBthome } from './engine/ble/bthome/index.js';
 import {
   characteristicName,
+  createDecoderState,
   decodeCharacteristic,
   DecodeError,
   normalizeUuid,
@@ -11,10 +12,11 @@ import {
 /*
  * `homebeat decode <target> <hex> [--key <32 hex>] [--mac aa:bb:cc:dd:ee:ff]`: decodes one payload
  * for anyone debugging a device's bytes. Exit code 0 with JSON, or 2 with one line of error.
+ * More hex arguments are decoded as successive notifications (CSC/CP speed needs two).
  */
 
 const USAGE =
-  'usage: homebeat decode <characteristic-uuid|bthome> <hex> [--key <32 hex>] [--mac <aa:bb:cc:dd:ee:ff>]';
+  'usage: homebeat decode <characteristic-uuid|bthome> <hex> [<hex> ...] [--key <32 hex>] [--mac <aa:bb:cc:dd:ee:ff>]';
 
 const err = (message: string) => ({ code: 2, out: `homebeat decode: ${message}` });
 
@@ -49,10 +51,14 @@ export function runDecode(args: string[]): { code: number; out: string } {
       return err(`unknown option ${a}\n${USAGE}`);
     } else positional.push(a);
   }
-  if (positional.length !== 2) return err(USAGE);
-  const [target, hexText] = positional;
-  const data = parseHex(hexText);
-  if (!data) return err(`not a hex string: ${hexText}`);
+  if (positional.length < 2) return err(USAGE);
+  const [target, ...hexTexts] = positional;
+  const payloads: Buffer[] = [];
+  for (const text of hexTexts) {
+    const data = parseHex(text);
+    if (!data) return err(`not a hex string: ${text}`);
+    payloads.push(data);
+  }
   let key: Buffer | undefined;
   if (keyText !== undefined) {
     const k = parseHex(keyText);
@@ -60,18 +66,23 @@ export function runDecode(args: string[]): { code: number; out: string } {
     key = k;
   }
   try {
-    let result: DecodeResult;
-    let header: Record<string, unknown>;
-    if (target.toLowerCase() === 'bthome') {
-      result = decodeBthome(data, { key, mac });
-      header = { target: 'bthome' };
-    } else {
-      const uuid = normalizeUuid(target);
-      result = decodeCharacteristic(uuid, data);
-      header = { target: uuid, name: characteristicName(uuid) };
-    }
-    const { values, extra, ...rest } = result as DecodeResult & Record<string, unknown>;
-    const out = { ...header, readings: values.map(flat), ...rest, ...extra };
+    const bthome = target.toLowerCase() === 'bthome';
+    const uuid = bthome ? 'bthome' : normalizeUuid(target);
+    const header = bthome ? { target: 'bthome' } : { target: uuid, name: characteristicName(uuid) };
+    // Several payloads are successive notifications of one device: CSC/CP speed and cadence need
+    // two of them, so they share one decoder state.
+    const state = createDecoderState();
+    const decoded = payloads.map((data) => {
+      const result: DecodeResult = bthome
+        ? decodeBthome(data, { key, mac })
+        : decodeCharacteristic(uuid, data, state);
+      const { values, extra, ...rest } = result as DecodeResult & Record<string, unknown>;
+      return { readings: values.map(flat), ...rest, ...extra };
+    });
+    const out =
+      decoded.length === 1
+        ? { ...header, ...decoded[0] }
+        : { ...header, payloads: decoded.map((d, i) => ({ hex: hexTexts[i], ...d })) };
     return { code: 0, out: JSON.stringify(out, null, 2) };
   } catch (e) {
     if (e instanceof DecodeError) return err(`${e.message} (hex ${e.hex || '(empty)'})`);
