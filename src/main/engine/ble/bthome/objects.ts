@@ -2,7 +2,7 @@ import type { Metric } from '../../../../shared/metrics.js';
 
 /*
  * BTHome v2 object ids, from the tables of https://bthome.io/format (sensor data, binary sensor
- * data, events, device information). `factor` scales the raw integer to the unit bthome.io lists;
+ * data, events, device information); 0x60-0x64 from the reference parser bthome-ble (const.py). `factor` scales the raw integer to the unit bthome.io lists;
  * `toMetric` converts that to the canonical metric's unit where they differ (lb -> kg, mm -> m).
  * Quantities with no canonical metric are 'generic' readings that keep their own unit in extra.
  */
@@ -135,6 +135,8 @@ export const BTHOME_OBJECTS: Record<number, ObjectDef> = {
   0x5c: s('power', 4, 0.01, 'power', { signed: true }),
   0x5d: s('current', 2, 0.001, 'current', { signed: true }),
   0x5e: g('direction', 2, 0.01, '°'),
+  // One revision of bthome.io lists factor 1 (example 5FA00F = 4000 mm); the reference parser
+  // (bthome-ble, const.py) and the current table use 0.1.
   0x5f: g('precipitation', 2, 0.1, 'mm'),
   0x60: info('channel', 1),
   0x61: g('rotational_speed', 2, 1, 'rpm'),
