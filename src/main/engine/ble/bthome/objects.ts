@@ -136,7 +136,7 @@ export const BTHOME_OBJECTS: Record<number, ObjectDef> = {
   0x5d: s('current', 2, 0.001, 'current', { signed: true }),
   0x5e: g('direction', 2, 0.01, '°'),
   // One revision of bthome.io lists factor 1 (example 5FA00F = 4000 mm); the reference parser
-  // (bthome-ble, const.py) and the current table use 0.1.
+  // bthome-ble (const.py) uses 0.1, and so do we: check this one against the live page.
   0x5f: g('precipitation', 2, 0.1, 'mm'),
   0x60: info('channel', 1),
   0x61: g('rotational_speed', 2, 1, 'rpm'),
