@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SIM_ADDRESSES as A, SIM_BTHOME_KEY } from '../../../src/main/engine/ble/sim/world.js';
+import { bleService } from '../../../src/main/engine/ble/service.js';
+import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { logOf, startBle, type BleTest } from './helpers.js';
+
+let b: BleTest | undefined;
+let t: TestEngine | undefined;
+afterEach(async () => {
+  await b?.close();
+  await t?.close();
+  b = undefined;
+  t = undefined;
+});
+
+const paired = (id: string) => ({ id, name: '', mode: 'keep' as const });
+
+describe('BTHome sensors', () => {
+  it('reads a plain sensor from its advertisements', async () => {
+    b = await startBle({ settings: { paired: [paired(A.climate)] } });
+    const temp = await b.waitReading((r) => r.deviceId === A.climate && r.metric === 'temperature');
+    expect(temp.value).toBeGreaterThanOrEqual(19);
+    expect(temp.value).toBeLessThanOrEqual(23);
+    expect(temp.source).toBe('bthome');
+    await b.waitReading((r) => r.deviceId === A.climate && r.metric === 'humidity');
+    expect(b.t.engine.devices.get(A.climate)).toMatchObject({
+      source: 'bthome',
+      kind: 'sensor',
+      paired: true,
+      online: true,
+    });
+  });
+
+  it('an encrypted sensor: a wrong key is a logged error, the right key gives readings', async () => {
+    b = await startBle({ settings: { paired: [paired(A.door), paired(A.climate)] } });
+    // No key yet: a clear warning, once, with the raw bytes.
+    const nokey = await b.waitLog((e) => e.msg === 'decode failed' && e.detail?.device === A.door);
+    expect(String(nokey.detail?.error)).toMatch(/no bind key/);
+    expect(nokey.detail?.characteristic).toBe('fcd2');
+    expect(String(nokey.detail?.hex)).toMatch(/^41/);
+
+    await b.request('setBindKey', {
+      id: A.door.toUpperCase(),
+      key: '00112233445566778899aabbccddeeff',
+    });
+    const wrong = await b.waitLog(
+      (e) =>
+        e.msg === 'decode failed' &&
+        e.detail?.device === A.door &&
+        /wrong bind key/.test(String(e.detail?.error)),
+    );
+    expect(wrong.level).toBe('warn');
+    expect(b.readings.some((r) => r.deviceId === A.door)).toBe(false);
+    // The other sensor went on meanwhile.
+    await b.waitReading((r) => r.deviceId === A.climate);
+
+    await b.request('setBindKey', { id: A.door, key: SIM_BTHOME_KEY });
+    expect(b.t.ports.secrets.get(`bthome:${A.door}`)).toBe(SIM_BTHOME_KEY);
+    expect(b.t.engine.settings.get().ble.bthomeKeys).toEqual([A.door]);
+    const state = await b.waitReading((r) => r.deviceId === A.door && r.metric === 'state');
+    expect([0, 1]).toContain(state.value);
+    await b.waitReading((r) => r.deviceId === A.door && r.metric === 'battery');
+    // The key never reaches the settings file or the log.
+    const logged = JSON.stringify(b.t.engine.logging.entries({ limit: 2000 }));
+    expect(logged).not.toContain(SIM_BTHOME_KEY);
+    expect(JSON.stringify(b.t.engine.settings.get())).not.toContain(SIM_BTHOME_KEY);
+  });
+});
+
+describe('adapter states', () => {
+  it('noble failing to load (EAFNOSUPPORT) is the state "unavailable"; the engine runs on', async () => {
+    const failing = Object.assign(
+      (id: string) => {
+        const e = new Error(
+          'EAFNOSUPPORT, Address family not supported by protocol',
+        ) as NodeJS.ErrnoException;
+        e.code = 'EAFNOSUPPORT';
+        if (id.startsWith('@abandonware/noble')) throw e;
+        return undefined;
+      },
+      { resolve: () => '', cache: {}, main: undefined, extensions: {} },
+    ) as unknown as NodeJS.Require;
+    t = await createTestEngine({ services: [bleService({ require: failing })] });
+    t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
+    expect(t.engine.status().ble).toMatchObject({
+      adapter: 'unavailable',
+      reason: 'EAFNOSUPPORT, Address family not supported by protocol',
+      simulated: false,
+    });
+    expect(t.engine.status().healthReasons.join()).toMatch(/Bluetooth unavailable/);
+    const scan = await t.engine.request('startScan', {});
+    expect(scan).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    expect(await t.engine.request('listScanResults', {})).toEqual({ ok: true, value: [] });
+    expect((await t.engine.request('getStatus', {})).ok).toBe(true);
+  });
+
+  it('the real require on this machine gives the state its outcome says', async () => {
+    const req = createRequire(import.meta.url);
+    let expected: string | null = null;
+    try {
+      req('@abandonware/noble');
+    } catch (err) {
+      expected = (err as Error).message;
+    }
+    t = await createTestEngine({ services: [bleService()] });
+    const ble = t.engine.status().ble;
+    if (expected !== null) expect(ble).toMatchObject({ adapter: 'unavailable', reason: expected });
+    else expect(ble.adapter).not.toBe('unavailable');
+  });
+
+  it('follows the simulated adapter being switched off and on', async () => {
+    b = await startBle({ settings: { paired: [paired(A.strap)] } });
+    await b.waitLog(logOf('connected', A.strap));
+    b.world.radio.setPowered(false);
+    await b.t.waitFor((x) => x.status?.ble.adapter === 'poweredOff');
+    b.world.radio.setPowered(true);
+    await b.t.waitFor((x) => x.status?.ble.adapter === 'scanning');
+    const n = b.t.engine.logging
+      .entries({ limit: 2000 })
+      .filter(logOf('connected', A.strap)).length;
+    const deadline = Date.now() + 10_000;
+    while (
+      b.t.engine.logging.entries({ limit: 2000 }).filter(logOf('connected', A.strap)).length <= n &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 10));
+    expect(b.t.engine.status().ble.connected).toBe(1);
+  });
+});
