@@ -215,6 +215,23 @@ describe('scheduler', () => {
     expect(state('pull').nextRun).toBe(t0 + 40 * MIN);
   });
 
+  it('refuses an invalid schedule setting with the reason and keeps the current rhythm', async () => {
+    const { t, clock, sched, state, power, t0 } = await setup();
+    const p = probe(clock, { name: 'pull', everyMs: 10 * MIN });
+    sched.register(p.spec);
+    await clock.advance(0);
+    power.setOnBattery(true);
+    const bad = await t.engine.request('updateSettings', { schedule: { batteryStretch: 0.5 } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'schedule.batteryStretch' },
+    });
+    expect(bad.ok || bad.error.message).toMatch(/schedule\.batteryStretch: .*1/);
+    expect(state('pull').nextRun).toBe(t0 + 20 * MIN);
+    await clock.advance(20 * MIN);
+    expect(p.runs).toEqual([t0, t0 + 20 * MIN]);
+  });
+
   it('aborts a run at its timeout and never starts a second run while the first winds down', async () => {
     const { clock, sched, state } = await setup();
     let release!: () => void;
