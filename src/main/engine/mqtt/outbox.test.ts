@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from './outbox.js';
+
+const dirs: string[] = [];
+function openDb(dir?: string): { db: Database.Database; dir: string } {
+  const d = dir ?? mkdtempSync(join(tmpdir(), 'homebeat-outbox-'));
+  if (!dir) dirs.push(d);
+  const db = new Database(join(d, 'o.sqlite'));
+  db.pragma('journal_mode = WAL');
+  return { db, dir: d };
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const msg = (topic: string, body: string, retain = false) => ({
+  topic,
+  payload: Buffer.from(body),
+  qos: 1 as const,
+  retain,
+});
+
+function drain(o: Outbox): string[] {
+  const out: string[] = [];
+  let cursor = 0;
+  for (let r = o.next(cursor); r; r = o.next(cursor)) {
+    out.push(`${r.topic}=${r.payload.toString()}`);
+    cursor = r.id;
+  }
+  return out;
+}
+
+describe('Outbox', () => {
+  it('keeps rows in insertion order until each is acked', () => {
+    const { db } = openDb();
+    const o = new Outbox(db);
+    const ids = ['a', 'b', 'c'].map((b) => o.add(msg('t/e', b)));
+    expect(o.size).toBe(3);
+    expect(drain(o)).toEqual(['t/e=a', 't/e=b', 't/e=c']);
+    o.ack(ids[1]!);
+    o.ack(ids[1]!); // a second PUBACK for the same row changes nothing
+    expect(o.size).toBe(2);
+    expect(drain(o)).toEqual(['t/e=a', 't/e=c']);
+    db.close();
+  });
+
+  it('coalesces retained states per topic, never events', () => {
+    const { db } = openDb();
+    const o = new Outbox(db);
+    o.add(msg('s/1', 'old', true), true);
+    o.add(msg('ev', 'e1'));
+    o.add(msg('s/2', 'x', true), true);
+    o.add(msg('ev', 'e2'));
+    o.add(msg('s/1', 'new', true), true);
+    expect(drain(o)).toEqual(['ev=e1', 's/2=x', 'ev=e2', 's/1=new']);
+    expect(o.size).toBe(4);
+    db.close();
+  });
+
+  it('survives closing and reopening the database', () => {
+    const { db, dir } = openDb();
+    const o = new Outbox(db);
+    o.add(msg('t', '1'));
+    const second = o.add(msg('t', '2'));
+    o.ack(second);
+    db.close();
+    const again = openDb(dir);
+    const o2 = new Outbox(again.db);
+    expect(o2.size).toBe(1);
+    expect(drain(o2)).toEqual(['t=1']);
+    again.db.close();
+  });
+});
