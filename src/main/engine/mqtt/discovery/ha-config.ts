@@ -134,7 +134,8 @@ function replaceTopicBase(c: Json): void {
   const sub = (v: string): string => {
     let out = v;
     if (v.startsWith('~')) out = base + v.slice(1);
-    if (v.endsWith('~')) out = out.slice(0, -1) + base;
+    // Two tests on the original value, as Home Assistant does: for "~" alone the end wins.
+    if (v.endsWith('~')) out = v.slice(0, -1) + base;
     return out;
   };
   for (const [k, v] of Object.entries(c))

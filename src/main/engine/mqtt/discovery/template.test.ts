@@ -74,7 +74,8 @@ describe('template evaluator', () => {
     expect(refusal("{{ states('sensor.x') }}")).toMatch(/function 'states\(\)'/);
     expect(refusal('{{ value.split(",")[0] }}')).toMatch(/method 'split'/);
     expect(refusal('{{ value | regex_replace("a", "b") }}')).toMatch(/filter 'regex_replace'/);
-    expect(refusal("{{ 'on' if value_json.x else 'off' }}")).toMatch(/operator 'if'/);
+    expect(refusal("{{ 'on' if value_json.x > 1 else 'off' }}")).toMatch(/operator 'if'/);
+    expect(refusal('{{ value == "1" }}')).toMatch(/unexpected '=='/);
     expect(refusal('{{ value_json.x is defined }}')).toMatch(/operator 'is'/);
     expect(refusal('{{ now() }}')).toMatch(/function/);
     expect(refusal('{{ value.__class__.__mro__ }}')).toBeTruthy();

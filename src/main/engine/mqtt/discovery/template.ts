@@ -174,12 +174,14 @@ function tokenize(src: string): Token[] {
       i = end + 1;
       continue;
     }
-    if (src.startsWith('//', i)) {
-      out.push({ k: 'op', v: '//' });
+    // Comparisons are tokenized only so the refusal can name the construct they belong to.
+    const two = src.slice(i, i + 2);
+    if (['//', '==', '!=', '<=', '>='].includes(two)) {
+      out.push({ k: 'op', v: two });
       i += 2;
       continue;
     }
-    if ('.[]()|+-*/%,'.includes(c)) {
+    if ('.[]()|+-*/%,<>~'.includes(c)) {
       out.push({ k: 'op', v: c });
       i++;
       continue;
