@@ -1,0 +1,100 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
+import { historyService } from '../../../src/main/engine/history/history-service.js';
+import type { HistoryApi } from '../../../src/main/engine/services.js';
+import type { Reading } from '../../../src/shared/model.js';
+import { brokerSettings, startMqttEngine, until } from './core-helpers.js';
+
+let broker: Mosquitto;
+const open: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  broker = await startMosquitto();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+afterEach(async () => {
+  for (const o of open.splice(0).reverse()) await o.close();
+});
+
+const BAND = 'aa:bb:cc:dd:ee:02';
+const reading = (value: number, ts: number): Reading => ({
+  deviceId: BAND,
+  metric: 'heart_rate',
+  value,
+  unit: 'bpm',
+  ts,
+  source: 'ble',
+});
+
+describe('several gateways on one broker', () => {
+  it("shows the other gateway's wearable as one device and stores each reading once", async () => {
+    const a = await startMqttEngine({ gatewayId: 'gw-a', mqtt: brokerSettings(broker) });
+    open.push(a);
+    const b = await startMqttEngine({
+      gatewayId: 'gw-b',
+      mqtt: brokerSettings(broker),
+      extra: [historyService()],
+    });
+    open.push(b);
+    await a.waitMqtt((m) => m.state === 'connected');
+    await b.waitMqtt((m) => m.state === 'connected');
+    const relayed: Reading[] = [];
+    b.engine.readings.subscribe((rs) => relayed.push(...rs));
+
+    const device = {
+      id: BAND,
+      transport: 'ble' as const,
+      source: 'ble' as const,
+      kind: 'heart_rate' as const,
+      name: 'Band',
+      online: true,
+    };
+    a.engine.devices.upsert({ ...device, gateways: ['gw-a'] });
+    const t0 = Date.UTC(2026, 10, 25, 21, 0, 0);
+    a.engine.readings.publish([reading(80, t0)]);
+
+    await until(
+      () => b.engine.devices.get(BAND) !== undefined && relayed.length >= 1,
+      10_000,
+      'relay to gw-b',
+    );
+    expect(b.engine.devices.get(BAND)).toMatchObject({
+      name: 'Band',
+      gateways: ['gw-a'],
+      source: 'homebeat_gateway',
+    });
+    expect(relayed[0]).toMatchObject({
+      deviceId: BAND,
+      metric: 'heart_rate',
+      value: 80,
+      ts: t0,
+      gateway: 'gw-a',
+    });
+
+    // gw-b sees the band itself too: one device, both gateways, and the same reading stored once.
+    b.engine.devices.upsert({ ...device, gateways: ['gw-b'] });
+    b.engine.readings.publish([reading(80, t0)]);
+    a.engine.readings.publish([reading(82, t0 + 1000)]);
+    await until(() => relayed.some((r) => r.value === 82), 10_000, 'second relay');
+    expect(b.engine.devices.get(BAND)!.gateways.sort()).toEqual(['gw-a', 'gw-b']);
+    expect(b.engine.devices.list().filter((d) => d.id === BAND)).toHaveLength(1);
+
+    const history = b.engine.ctx.service<HistoryApi>('history')!;
+    history.flush();
+    const stats = await b.engine.request('queryStats', {
+      deviceId: BAND,
+      metric: 'heart_rate',
+      from: t0 - 1,
+      to: t0 + 2000,
+    });
+    expect(stats).toMatchObject({ ok: true, value: { count: 2 } });
+
+    // A gateway ignores its own states: gw-a relayed nothing back to itself.
+    const aRelayed: Reading[] = [];
+    a.engine.readings.subscribe((rs) => aRelayed.push(...rs.filter((r) => r.gateway)));
+    b.engine.readings.publish([reading(90, t0 + 5000)]);
+    await until(() => aRelayed.some((r) => r.value === 90), 10_000, 'relay to gw-a');
+    expect(aRelayed.every((r) => r.gateway === 'gw-b')).toBe(true);
+  });
+});
