@@ -15,7 +15,7 @@ export interface Series {
   /** Parallel arrays, ready for uPlot. */
   ts: number[];
   values: number[];
-  /** How many raw rows the range held before downsampling. */
+  /** How many raw readings with a value the range held before downsampling. */
   rawCount: number;
 }
 

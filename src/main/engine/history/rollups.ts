@@ -40,28 +40,29 @@ export function tiersUpTo(maxWidth: number): number[] {
   return TIERS.filter((w) => w <= maxWidth).reverse();
 }
 
+type Stored = Bucket & { tier: number; series: number; bucket: number };
+
 /** Folds one value into a bucket map keyed by `${tier}:${series}:${bucketStart}`. */
 export class RollupAccumulator {
-  readonly buckets = new Map<string, Bucket & { tier: number; series: number; bucket: number }>();
+  readonly buckets = new Map<string, Stored>();
+  /** Per series, the bucket each tier wrote last: rows come mostly in time order, so this hits. */
+  private readonly recent = new Map<number, Stored[]>();
 
   add(series: number, ts: number, value: number): void {
-    for (const w of TIERS) {
-      const bucket = Math.floor(ts / w) * w;
-      const key = `${w}:${series}:${bucket}`;
-      const b = this.buckets.get(key);
-      if (!b) {
-        this.buckets.set(key, {
-          tier: w,
-          series,
-          bucket,
-          n: 1,
-          sum: value,
-          vmin: value,
-          tmin: ts,
-          vmax: value,
-          tmax: ts,
-        });
-        continue;
+    let recent = this.recent.get(series);
+    if (!recent) this.recent.set(series, (recent = []));
+    for (let t = 0; t < TIERS.length; t++) {
+      const tier = TIERS[t]!;
+      const bucket = Math.floor(ts / tier) * tier;
+      let b: Stored | undefined = recent[t];
+      if (b === undefined || b.bucket !== bucket) {
+        const key = `${tier}:${series}:${bucket}`;
+        const found: Stored = this.buckets.get(key) ?? {
+          ...{ tier, series, bucket, n: 0, sum: 0 },
+          ...{ vmin: value, tmin: ts, vmax: value, tmax: ts },
+        };
+        this.buckets.set(key, found);
+        recent[t] = b = found;
       }
       b.n++;
       b.sum += value;
@@ -78,6 +79,7 @@ export class RollupAccumulator {
 
   clear(): void {
     this.buckets.clear();
+    this.recent.clear();
   }
 }
 
