@@ -47,6 +47,7 @@ export class BleService implements BleApi {
   private bthome: BthomeReceiver;
   private ownWorld = false;
   private paused = false;
+  private loaded = false;
   private offSettings: (() => void) | null = null;
   private presenceTimer: unknown = null;
   private readonly seenAt = new Map<string, number>();
@@ -142,14 +143,15 @@ export class BleService implements BleApi {
 
   /** Brings noble, scanning, sessions and jobs in line with settings and pause. */
   reconcile(): void {
-    const s = this.ctx.settings.get().ble;
-    if (!s.enabled) {
+    if (!this.ctx.settings.get().ble.enabled) {
       this.stopSessions(() => true);
       this.scanner?.setWanted('background', false);
       this.scanner?.setWanted('user', false);
       return this.pushStatus();
     }
-    if (!this.scanner && !this.unavailable) this.load();
+    if (!this.loaded) this.load();
+    // Read after loading: pre-pairing may just have changed them.
+    const s = this.ctx.settings.get().ble;
     const paired = new Map(s.paired.map((p) => [p.id, p]));
     const active = !this.paused;
     this.stopSessions((id) => !active || !paired.has(id));
@@ -219,6 +221,7 @@ export class BleService implements BleApi {
   }
 
   private load(): void {
+    this.loaded = true; // before anything that may re-enter reconcile (pre-pairing saves settings)
     if (this.ctx.simulate && !this.opts.binding && !this.opts.world) {
       this.world = createSimWorld();
       this.ownWorld = true;
@@ -230,7 +233,6 @@ export class BleService implements BleApi {
       this.log.warn('Bluetooth unavailable; everything else runs on', { reason: res.reason });
       return;
     }
-    if (this.world && this.opts.prePair !== false) this.prePair(this.world);
     this.scanner = new Scanner({
       ctx: this.ctx,
       log: this.ctx.log('ble.scan'),
@@ -241,6 +243,7 @@ export class BleService implements BleApi {
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
     });
     this.scanner.start();
+    if (this.world && this.opts.prePair !== false) this.prePair(this.world);
   }
 
   /** A fresh demo shows data at once: pair the simulated wearables (one is left for pairing). */
