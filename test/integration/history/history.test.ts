@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { historyService } from '../../../src/main/engine/history/history-service.js';
+import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import { ManualClock } from '../../helpers/clock.js';
+import { createTestEngine } from '../../helpers/engine.js';
 import { countRows, historyEngine, reading, T0, type HistoryEngine } from './support.js';
 
 let t: HistoryEngine | undefined;
@@ -82,23 +85,67 @@ describe('history: commitRecords', () => {
     expect(history.commitRecords(first, { deviceId: dev, key: 'racp_seq', value: '3' })).toBe(3);
     expect(history.getCursor(dev, 'racp_seq')).toBe('3');
 
-    // A batch whose last record cannot be stored: nothing of it lands, the cursor stays put.
-    const bad = [
+    // A batch whose last record the database refuses (a fault injected with a trigger): nothing
+    // of it lands, and the cursor stays put.
+    history.db.exec(`CREATE TEMP TRIGGER fail_one BEFORE INSERT ON readings
+      WHEN NEW.ts = ${T0 + 4 * 60_000} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+    const batch = [
       reading(T0 + 3 * 60_000, 73, { deviceId: dev }),
-      reading(T0 + 4 * 60_000, 74, { deviceId: null as unknown as string }),
+      reading(T0 + 4 * 60_000, 74, { deviceId: 'a-new-device' }),
     ];
     expect(() =>
-      history.commitRecords(bad, { deviceId: dev, key: 'racp_seq', value: '5' }),
-    ).toThrow();
+      history.commitRecords(batch, { deviceId: dev, key: 'racp_seq', value: '5' }),
+    ).toThrow(/injected fault/);
     expect(history.getCursor(dev, 'racp_seq')).toBe('3');
     expect(countRows(history)).toBe(3);
+    history.db.exec('DROP TRIGGER fail_one');
 
-    // The writer is usable afterwards (its id caches were reset with the rollback).
-    expect(
-      history.commitRecords(bad.slice(0, 1), { deviceId: dev, key: 'racp_seq', value: '4' }),
-    ).toBe(1);
-    expect(history.getCursor(dev, 'racp_seq')).toBe('4');
+    // The writer is usable afterwards: the series id handed out inside the rolled-back
+    // transaction was forgotten, so the new device gets a series that really exists.
+    expect(history.commitRecords(batch, { deviceId: dev, key: 'racp_seq', value: '5' })).toBe(2);
+    expect(history.getCursor(dev, 'racp_seq')).toBe('5');
+    const latest = await t!.engine.request('queryLatest', { deviceId: 'a-new-device' });
+    expect(latest).toMatchObject({ ok: true, value: [{ metric: 'heart_rate', value: 74 }] });
     expect(history.getCursor(dev, 'other')).toBeUndefined();
+  });
+});
+
+describe('history: write faults', () => {
+  it('keeps a batch queued while the disk is full and writes it once there is room', async () => {
+    const clock = new ManualClock(T0);
+    t = await historyEngine({ clock });
+    const { engine, history } = t;
+    history.commitRecords([reading(T0, 1)]);
+    // The database may not grow: the next batch fails with SQLITE_FULL, like a full disk.
+    const pages = history.db.pragma('page_count', { simple: true }) as number;
+    history.db.pragma(`max_page_count = ${pages}`);
+    const rows = Array.from({ length: 3000 }, (_, i) => reading(T0 + 1000 + i * 1000, i % 100));
+    engine.readings.publish(rows);
+    await clock.advance(100);
+    expect(countRows(history)).toBe(1);
+    const errors = engine.logging.entries({ limit: 10, level: 'error', module: 'history' });
+    expect(errors.map((e) => e.msg)).toContain('history write failed; will retry');
+
+    history.db.pragma('max_page_count = 1073741823');
+    await clock.advance(100);
+    expect(countRows(history)).toBe(3001);
+  });
+
+  it('skips a malformed reading without losing the rest of its batch', async () => {
+    t = await historyEngine();
+    const { engine, history } = t;
+    engine.readings.publish([
+      reading(T0, 60),
+      reading(T0 + 1, 61, { deviceId: undefined as unknown as string }),
+      reading(Number.NaN, 62),
+      reading(T0 + 2, 63),
+    ]);
+    history.flush();
+    expect(countRows(history)).toBe(2);
+    const warns = engine.logging.entries({ limit: 10, level: 'warn', module: 'history' });
+    expect(warns.find((e) => e.msg === 'malformed readings were not stored')?.detail).toEqual({
+      count: 2,
+    });
   });
 });
 
@@ -181,6 +228,28 @@ describe('history: retention', () => {
     if (!res.ok) {
       expect(res.error.field).toBe('history.retentionByMetric.heartrate');
       expect(res.error.message).toMatch(/unknown metric/);
+    }
+  });
+});
+
+describe('history: housekeeping job', () => {
+  it('registers the daily housekeeping with the scheduler, which can run it', async () => {
+    const te = await createTestEngine({
+      clock: new ManualClock(T0),
+      services: [historyService(), (ctx) => new SchedulerService(ctx)],
+    });
+    try {
+      const jobs = await te.engine.request('listJobs', {});
+      expect(jobs).toMatchObject({ ok: true });
+      const job = (jobs as { value: { name: string; nextRun: number | null }[] }).value.find(
+        (j) => j.name === 'housekeeping',
+      );
+      expect(job?.nextRun).toBe(T0 + 10 * 60_000);
+      const ran = await te.engine.request('runJob', { name: 'housekeeping' });
+      expect(ran).toMatchObject({ ok: true, value: { name: 'housekeeping', failures: 0 } });
+      expect((ran as { value: { lastSuccess: number | null } }).value.lastSuccess).toBe(T0);
+    } finally {
+      await te.close();
     }
   });
 });

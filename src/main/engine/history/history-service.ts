@@ -148,8 +148,23 @@ export class HistoryService implements HistoryApi {
       this.lastWriteError = '';
     } catch (err) {
       store.resetCaches();
-      this.requeue(batch, devices, err);
+      if (isTransient(err)) this.requeue(batch, devices, err);
+      else {
+        // Not the disk's fault: retrying the same batch would fail forever and block the queue.
+        this.log.error('history batch could not be stored; dropped', {
+          error: errorText(err),
+          rows: batch.length,
+        });
+      }
     }
+    this.reportSkipped();
+  }
+
+  private reportSkipped(): void {
+    const store = this.open?.store;
+    if (!store?.skipped) return;
+    this.log.warn('malformed readings were not stored', { count: store.skipped });
+    store.skipped = 0;
   }
 
   commitRecords(readings: Reading[], cursor?: SyncCursor): number {
@@ -164,6 +179,8 @@ export class HistoryService implements HistoryApi {
       // Nothing was committed, the cursor included: the caller fetches the records again.
       store.resetCaches();
       throw err;
+    } finally {
+      this.reportSkipped();
     }
   }
 
@@ -192,7 +209,7 @@ export class HistoryService implements HistoryApi {
   }
 
   private requeue(batch: Reading[], devices: [string, Device | null][], err: unknown): void {
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = errorText(err);
     if (msg !== this.lastWriteError) {
       this.log.error('history write failed; will retry', { error: msg, rows: batch.length });
       this.lastWriteError = msg;
@@ -255,4 +272,12 @@ export class HistoryService implements HistoryApi {
     };
     this.ownHousekeeping = this.ctx.ports.clock.setTimeout(tick, DAY);
   }
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Failures worth retrying the same batch for: a full or busy disk, an I/O hiccup. */
+function isTransient(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  return /^SQLITE_(FULL|IOERR|BUSY|LOCKED|NOMEM|READONLY|CANTOPEN|PROTOCOL)/.test(code);
 }

@@ -20,6 +20,15 @@ const STATUS_NAMES = new Map<number, ReadingStatus>(
 export const statusName = (code: number | null): ReadingStatus =>
   code === null ? 'ok' : (STATUS_NAMES.get(code) ?? 'invalid');
 
+const isStorable = (r: Reading): boolean =>
+  typeof r === 'object' &&
+  r !== null &&
+  typeof r.deviceId === 'string' &&
+  r.deviceId.length > 0 &&
+  typeof r.metric === 'string' &&
+  r.metric.length > 0 &&
+  typeof r.ts === 'number';
+
 /**
  * The write side of the history: readings (deduplicated on series + ts), their rollups, device
  * snapshots and sync cursors. Every method runs inside the caller's transaction, so a batch of
@@ -91,8 +100,12 @@ export class ReadingStore {
     const { insert, rollup } = this.stmts;
     for (const r of readings) {
       const ts = Math.round(r.ts);
-      if (!Number.isFinite(ts)) continue;
-      let value = r.value;
+      if (!isStorable(r) || !Number.isFinite(ts)) {
+        // A malformed reading (a bug upstream) must not poison the batch it came with.
+        this.skipped++;
+        continue;
+      }
+      let value = typeof r.value === 'number' ? r.value : null;
       let status = r.status ?? 'ok';
       if (value !== null && !Number.isFinite(value)) {
         // A NaN or Infinity that slipped past a decoder: keep the row, flag it, never chart it.
@@ -117,6 +130,9 @@ export class ReadingStore {
     this.acc.clear();
     return added;
   }
+
+  /** Readings refused as malformed since the last look (the service logs and resets it). */
+  skipped = 0;
 
   /** After a rolled-back transaction: ids handed out inside it no longer exist. */
   resetCaches(): void {
