@@ -1,6 +1,6 @@
 import type { MessageHandler } from '../services.js';
 import type { Logger } from '../logging.js';
-import { topicMatches } from './topics.js';
+import { hasWildcard, topicMatches } from './topics.js';
 
 /** Topics already reported are remembered up to this many, so a flood cannot grow memory. */
 const MAX_REPORTED = 5000;
@@ -12,6 +12,7 @@ const MAX_REPORTED = 5000;
  */
 export class SubscriptionTable {
   private readonly filters = new Map<string, Set<MessageHandler>>();
+  private readonly wildcards = new Set<string>();
   private readonly reported = new Set<string>();
 
   constructor(
@@ -27,6 +28,7 @@ export class SubscriptionTable {
       return false;
     }
     this.filters.set(filter, new Set([handler]));
+    if (hasWildcard(filter)) this.wildcards.add(filter);
     return true;
   }
 
@@ -37,6 +39,7 @@ export class SubscriptionTable {
     set.delete(handler);
     if (set.size > 0) return false;
     this.filters.delete(filter);
+    this.wildcards.delete(filter);
     return true;
   }
 
@@ -50,17 +53,31 @@ export class SubscriptionTable {
       this.reportOnce(topic, 'oversized payload dropped', { bytes: payload.length, max });
       return;
     }
-    for (const [filter, handlers] of this.filters) {
-      if (!topicMatches(filter, topic)) continue;
-      for (const h of handlers) {
-        try {
-          h(topic, payload, retained);
-        } catch (err) {
-          this.reportOnce(`${filter}\u0000${topic}`, 'a message handler failed', {
-            topic,
-            error: String(err),
-          });
-        }
+    // Exact filters (one per Zigbee2MQTT device, say) by lookup; only wildcard filters are scanned.
+    const exact = this.filters.get(topic);
+    if (exact && !hasWildcard(topic)) this.run(topic, exact, topic, payload, retained);
+    for (const filter of this.wildcards) {
+      if (topicMatches(filter, topic)) {
+        this.run(filter, this.filters.get(filter)!, topic, payload, retained);
+      }
+    }
+  }
+
+  private run(
+    filter: string,
+    handlers: Set<MessageHandler>,
+    topic: string,
+    payload: Buffer,
+    retained: boolean,
+  ): void {
+    for (const h of handlers) {
+      try {
+        h(topic, payload, retained);
+      } catch (err) {
+        this.reportOnce(`${filter}\u0000${topic}`, 'a message handler failed', {
+          topic,
+          error: String(err),
+        });
       }
     }
   }
