@@ -82,6 +82,7 @@ export class SmartHomeService implements SmartHomeApi {
         void this.startSim();
       });
       this.offs.push(off);
+      if (this.ctx.status().mqtt.state === 'connected') void this.startSim();
     }
   }
 

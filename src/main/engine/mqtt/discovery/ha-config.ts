@@ -370,5 +370,5 @@ function entityName(component: string, c: Json, deviceName: string | undefined):
 /** Whether a config came from a Homebeat bridge (ours or another gateway's): not a smart-home device. */
 export function isHomebeatConfig(c: Json): boolean {
   const o = isObject(c.origin) ? c.origin : undefined;
-  return typeof o?.name === 'string' && /^homebeat\b/i.test(o.name);
+  return typeof o?.name === 'string' && /^homebeat$/i.test(o.name.trim());
 }

@@ -24,6 +24,7 @@ export type Role =
 const TEMPLATE_OF: Partial<Record<Role, string>> = {
   value: 'value_template',
   binary: 'value_template',
+  onoff: 'value_template',
   brightness: 'brightness_value_template',
   color_temp: 'color_temp_value_template',
   setpoint: 'temperature_state_template',

@@ -245,7 +245,8 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
       out.errors.push(`unexpected ${sensor.property}: ${JSON.stringify(v).slice(0, 40)}`);
     if (sensor.type === 'numeric') {
       const n = toNumber(v);
-      if (n === undefined) bad();
+      if (n === undefined)
+        out.errors.push(`wrong type for ${sensor.property}: ${JSON.stringify(v).slice(0, 40)}`);
       else if (sensor.mapping)
         out.readings.push({ mapping: sensor.mapping, value: sensor.mapping.convert(n) });
       else out.states[sensor.property] = { value: n, unit: sensor.feature.unit ?? '' };

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandState } from '../../../src/shared/contract/index.js';
+import type { SmartHomeApi } from '../../../src/main/engine/services.js';
+import { SimHome } from '../../../src/main/engine/mqtt/simhome/simhome.js';
+import type { TestEngine } from '../../helpers/engine.js';
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
+import { device, smartHomeEngine, waitFor } from './discovery-helpers.js';
+
+const TIMEOUT_MS = 800;
+let broker: Mosquitto;
+let te: TestEngine;
+let sim: SimHome;
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+  te = await smartHomeEngine(broker, { commandTimeoutMs: TIMEOUT_MS });
+  sim = new SimHome({
+    url: broker.url,
+    discoveryPrefix: 'homeassistant',
+    z2mBase: 'zigbee2mqtt',
+    tickMs: 0,
+  });
+  await sim.start();
+  await waitFor('simulated devices', () =>
+    [
+      'sim_hall_light',
+      'sim_coffee',
+      'sim_thermostat',
+      '0x000b57fffe1a2b01',
+      '0x84fd27fffe3e4f03',
+    ].every((id) => device(te, id)?.controls?.length),
+  );
+});
+afterAll(async () => {
+  await sim?.dispose();
+  await te?.close();
+  await broker?.stop();
+});
+
+async function command(
+  deviceId: string,
+  entity: string,
+  cmd: Record<string, unknown>,
+): Promise<CommandState> {
+  const r = await te.engine.request('sendCommand', { deviceId, entity, command: cmd });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as CommandState;
+}
+
+/** Waits for the commandState event that ends this command. */
+async function outcome(id: string): Promise<CommandState> {
+  const batch = await te.waitFor(
+    (b) => !!b.commandState?.some((c) => c.id === id && c.state !== 'pending'),
+  );
+  return batch.commandState!.find((c) => c.id === id)!;
+}
+
+describe('command round trip with scripted devices', () => {
+  it('Home Assistant light: brightness is pending, then confirmed by the state', async () => {
+    const c = await command('sim_hall_light', 'light/sim_hall_light', { brightness: 30 });
+    expect(c.state).toBe('pending');
+    expect(await outcome(c.id)).toMatchObject({ state: 'confirmed', deviceId: 'sim_hall_light' });
+    expect(device(te, 'sim_hall_light')?.state?.['light/sim_hall_light']).toMatchObject({
+      state: 'ON',
+      brightness: 30,
+    });
+    const off = await command('sim_hall_light', 'light/sim_hall_light', { state: 'OFF' });
+    expect((await outcome(off.id)).state).toBe('confirmed');
+  });
+
+  it('Home Assistant switch (templated JSON state) and thermostat (setpoint, mode)', async () => {
+    const sw = await command('sim_coffee', 'switch/simhome/coffee', { state: 'TOGGLE' });
+    expect((await outcome(sw.id)).state).toBe('confirmed');
+    expect(device(te, 'sim_coffee')?.state?.['switch/simhome/coffee']).toEqual({ state: 'ON' });
+    const th = await command('sim_thermostat', 'climate/sim_thermostat', {
+      setpoint: 22.5,
+      mode: 'auto',
+    });
+    expect((await outcome(th.id)).state).toBe('confirmed');
+    expect(device(te, 'sim_thermostat')?.state?.['climate/sim_thermostat']).toMatchObject({
+      setpoint: 22.5,
+      mode: 'auto',
+    });
+  });
+
+  it('Zigbee2MQTT: light and radiator thermostat over /set', async () => {
+    const l = await command('0x000b57fffe1a2b01', 'light', {
+      state: 'ON',
+      brightness: 50,
+      color_temp: 300,
+    });
+    expect((await outcome(l.id)).state).toBe('confirmed');
+    expect(device(te, '0x000b57fffe1a2b01')?.state?.light).toMatchObject({
+      state: 'ON',
+      brightness: 50,
+      color_temp: 300,
+    });
+    const t = await command('0x84fd27fffe3e4f03', 'climate', { setpoint: 21.5, mode: 'auto' });
+    expect((await outcome(t.id)).state).toBe('confirmed');
+    const p = await command('0x0c4314fffe2c3d02', 'switch', { state: 'OFF' });
+    expect((await outcome(p.id)).state).toBe('confirmed');
+  });
+
+  it('a device that does not answer: failed after the timeout', async () => {
+    sim.mute('hall_light');
+    sim.mute('living_room/bulb');
+    const a = await command('sim_hall_light', 'light/sim_hall_light', { brightness: 80 });
+    const b = await command('0x000b57fffe1a2b01', 'light', { state: 'OFF' });
+    const started = Date.now();
+    const [ra, rb] = await Promise.all([outcome(a.id), outcome(b.id)]);
+    expect(ra).toMatchObject({
+      state: 'failed',
+      reason: `no confirmation within ${TIMEOUT_MS} ms`,
+    });
+    expect(rb.state).toBe('failed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    sim.mute('hall_light', false);
+    sim.mute('living_room/bulb', false);
+  });
+
+  it('refuses bad commands with a reason; the service API returns them failed', async () => {
+    const tooBright = await te.engine.request('sendCommand', {
+      deviceId: 'sim_hall_light',
+      entity: 'light/sim_hall_light',
+      command: { brightness: 150 },
+    });
+    expect(tooBright).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'command.brightness' },
+    });
+    const nobody = await te.engine.request('sendCommand', {
+      deviceId: 'nope',
+      entity: 'x',
+      command: { state: 'ON' },
+    });
+    expect(nobody).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const sensor = await te.engine.request('sendCommand', {
+      deviceId: 'sim_living_sensor',
+      entity: 'sensor/sim_living_sensor/temperature',
+      command: { state: 'ON' },
+    });
+    expect(sensor).toMatchObject({ ok: false, error: { code: 'not_found', field: 'entity' } });
+    const home = te.engine.ctx.service<SmartHomeApi>('smarthome')!;
+    const st = home.sendCommand('sim_thermostat', 'climate/sim_thermostat', { mode: 'turbo' });
+    expect(st).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/mode: must be one of/),
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SmartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
+import type { TestEngine } from '../../helpers/engine.js';
+import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
+import { device, smartHomeEngine, waitFor, warnings } from './discovery-helpers.js';
+
+const EXPECTED: Record<string, string> = {
+  sim_hall_light: 'light',
+  sim_coffee: 'switch',
+  sim_front_door: 'binary_sensor',
+  sim_thermostat: 'climate',
+  sim_living_sensor: 'sensor',
+  '0x000b57fffe1a2b01': 'light',
+  '0x0c4314fffe2c3d02': 'switch',
+  '0x84fd27fffe3e4f03': 'climate',
+  '0x00158d0004a5b604': 'sensor',
+};
+
+let broker: Mosquitto;
+let te: TestEngine;
+let svc: SmartHomeService;
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+  te = await smartHomeEngine(broker, { simulateHome: true, simTickMs: 0 });
+  svc = te.engine.ctx.service<SmartHomeService>('smarthome')!;
+});
+afterAll(async () => {
+  await te?.close();
+  await broker?.stop();
+});
+
+describe('scripted smart home (the --simulate home)', () => {
+  it('announces every simulated device, and the engine discovers them all', async () => {
+    await waitFor('all simulated devices', () =>
+      Object.entries(EXPECTED).every(
+        ([id, kind]) => device(te, id)?.kind === kind && device(te, id)?.online,
+      ),
+    );
+    expect(device(te, 'sim_hall_light')?.controls).toEqual([
+      { entity: 'light/sim_hall_light', kind: 'light', name: 'Hall light', brightness: true },
+    ]);
+    expect(device(te, 'sim_thermostat')?.controls?.[0]).toMatchObject({
+      setpoint: { min: 5, max: 30, step: 0.5 },
+      modes: ['off', 'heat', 'auto'],
+    });
+    await waitFor('first values', () => device(te, 'sim_living_sensor')?.latest.humidity);
+    expect(device(te, 'sim_living_sensor')?.latest).toMatchObject({
+      temperature: { value: 21 },
+      humidity: { value: 50 },
+    });
+    // The simulated devices are well-formed: nothing was refused.
+    expect(warnings(te)).toEqual([]);
+  });
+
+  it('follows a deterministic script: the door opens on tick 3 and closes on tick 4', async () => {
+    const sim = svc.simHome!;
+    const door = () => device(te, 'sim_front_door')?.state?.['binary_sensor/sim_front_door'];
+    await waitFor('door closed', () => door()?.state === 'OFF');
+    sim.tick();
+    sim.tick();
+    sim.tick();
+    await waitFor('door open', () => door()?.state === 'ON');
+    expect(device(te, 'sim_front_door')?.latest.state?.value).toBe(1);
+    sim.tick();
+    await waitFor('door closed again', () => door()?.state === 'OFF');
+    const t4 = Math.round((21 + 1.5 * Math.sin(4 / 12)) * 10) / 10;
+    await waitFor(
+      'sensor drift',
+      () => device(te, 'sim_living_sensor')?.latest.temperature?.value === t4,
+    );
+    await waitFor('motion', () => device(te, '0x00158d0004a5b604')?.latest.illuminance);
+  });
+});
