@@ -55,7 +55,9 @@ describe('scripted smart home (the --simulate home)', () => {
 
   it('follows a deterministic script: the door opens on tick 3 and closes on tick 4', async () => {
     const sim = svc.simHome!;
-    const door = () => device(te, 'sim_front_door')?.state?.['binary_sensor/sim_front_door'];
+    const door = () =>
+      device(te, 'sim_front_door')?.state?.['binary_sensor/sim_front_door'] as
+        { state?: string } | undefined;
     await waitFor('door closed', () => door()?.state === 'OFF');
     sim.tick();
     sim.tick();
