@@ -125,4 +125,19 @@ describe('BLE sessions over the simulated radio', () => {
       await new Promise((r) => setTimeout(r, 10));
     expect(b.world.scale.pending.length).toBe(0);
   });
+
+  it('restarts a scan that went silent while paired devices are expected', async () => {
+    b = await startBle({
+      settings: { paired: [{ id: A.climate, name: '', mode: 'keep' }], scanRestartSec: 10 },
+    });
+    await b.waitReading((r) => r.deviceId === A.climate);
+    const starts = b.world.radio.calls.get('startScanning') ?? 0;
+    b.world.radio.stallScan();
+    const warn = await b.waitLog(logOf('scan silent; restarting it'), 20_000);
+    expect(warn.level).toBe('warn');
+    expect(Number(warn.detail?.silentSec)).toBeGreaterThanOrEqual(10);
+    const since = b.readings.length;
+    await b.waitReading((r) => r.deviceId === A.climate && b!.readings.indexOf(r) >= since);
+    expect(b.world.radio.calls.get('startScanning')).toBe(starts + 1);
+  }, 40_000);
 });

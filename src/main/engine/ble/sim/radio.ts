@@ -25,6 +25,8 @@ export class SimulatedRadio extends EventEmitter {
   private readonly connectTimeoutMs: number;
   private powered: boolean;
   private scanning = false;
+  /** A scan that is on but reports nothing (a known BlueZ failure), until it is restarted. */
+  private stalled = false;
   private timer: unknown = null;
   private disposed = false;
   /** Connection attempts in flight, so cancelConnect can call them off. */
@@ -71,6 +73,11 @@ export class SimulatedRadio extends EventEmitter {
     this.emit('stateChange', on ? 'poweredOn' : 'poweredOff');
   }
 
+  /** The scan goes silent while still "on", as BlueZ sometimes does; a restart cures it. */
+  stallScan(): void {
+    this.stalled = true;
+  }
+
   /** Stops the tick timer; the radio is dead afterwards. */
   dispose(): void {
     this.disposed = true;
@@ -97,6 +104,7 @@ export class SimulatedRadio extends EventEmitter {
     this.count('startScanning');
     if (!this.powered) return;
     this.scanning = true;
+    this.stalled = false;
     // Real adapters report the first advertisements at once; so does the simulation.
     setImmediate(() => {
       this.emit('scanStart', !allowDuplicates);
@@ -297,7 +305,7 @@ export class SimulatedRadio extends EventEmitter {
   }
 
   private advertiseAll(): void {
-    if (!this.scanning || !this.powered) return;
+    if (!this.scanning || !this.powered || this.stalled) return;
     for (const p of this.peripherals.values()) {
       if (!p.advertising) continue;
       const adv = p.advertisement();
