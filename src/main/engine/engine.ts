@@ -18,6 +18,7 @@ import { historyService } from './history/history-service.js';
 import { SchedulerService } from './scheduler/scheduler-service.js';
 import { RulesService } from './rules/rules-service.js';
 import { mqttService } from './mqtt/service.js';
+import { smartHomeService } from './mqtt/smarthome-service.js';
 import { bleService } from './ble/service.js';
 
 export const VERSION = '0.1.0';
@@ -244,6 +245,7 @@ export function defaultServices(): ServiceFactory[] {
     historyService(),
     (ctx) => new SchedulerService(ctx),
     mqttService(),
+    smartHomeService(),
     bleService(),
     (ctx) => new RulesService(ctx),
   ];
