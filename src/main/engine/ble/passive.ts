@@ -9,9 +9,11 @@ export const bindKeySecret = (mac: string) => `bthome:${mac.toLowerCase()}`;
 interface Seen {
   hex: string;
   counter?: number;
-  /** The last failure logged, so a sensor repeating the same bad packet logs it once. */
-  failed?: string;
+  /** The last failure warned about and when: the same failure warns once a minute, else debug. */
+  failed?: { msg: string; at: number };
 }
+
+const REWARN_MS = 60_000;
 
 /**
  * Passive BTHome v2 sensors: no connection, readings arrive in advertisements (service data
@@ -44,9 +46,11 @@ export class BthomeReceiver {
       res = decodeBthome(data, { mac: id, key });
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      this.seen.set(id, { hex, counter: prev?.counter, failed: msg });
-      if (prev?.failed === msg) return;
-      this.log.warn('decode failed', {
+      // A sensor with a wrong key fails on every packet: warn once a minute, the rest at debug.
+      const repeat = prev?.failed?.msg === msg && now - prev.failed.at < REWARN_MS;
+      const failed = repeat ? prev!.failed : { msg, at: now };
+      this.seen.set(id, { hex, counter: prev?.counter, failed });
+      (repeat ? this.log.debug : this.log.warn)('decode failed', {
         device: id,
         characteristic: 'fcd2',
         hex: err instanceof DecodeError ? err.hex : hex,

@@ -207,7 +207,8 @@ export class BleService implements BleApi {
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
     if (!paired || this.paused || isPassive(p)) return null;
-    const sess = new DeviceSession(id, paired.mode, paired.name, this.deps);
+    const name = paired.name || p.advertisement?.localName || '';
+    const sess = new DeviceSession(id, paired.mode, name, this.deps);
     this.sessions.set(id, sess);
     const progress = this.pairing.get(id);
     this.pairing.delete(id);
@@ -268,15 +269,13 @@ export class BleService implements BleApi {
     if (!paired || this.paused) return;
     const now = this.ctx.ports.clock.now();
     this.seenAt.set(id, now);
-    const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
-    if (bthome) {
-      this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
-      return;
-    }
+    // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
     if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5))
       this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
-    this.ensureSession(id, p);
+    const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
+    if (bthome) this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
+    else this.ensureSession(id, p);
   }
 
   /** Away after presenceTimeoutSec without an advertisement, a notification or a link. */

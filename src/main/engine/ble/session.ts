@@ -73,6 +73,7 @@ export class DeviceSession {
   private attempts = 0;
   private link: Link | null = null;
   private timer: unknown = null;
+  private pulling: Promise<number> | null = null;
   private readonly decoderState = createDecoderState();
 
   constructor(
@@ -106,7 +107,16 @@ export class DeviceSession {
   }
 
   /** Periodic pull: connect, let queued measurements arrive, sync records, disconnect. */
-  async pull(signal?: AbortSignal): Promise<number> {
+  pull(signal?: AbortSignal): Promise<number> {
+    // A pull asked for while one runs (pairing and the scheduler at once) joins it.
+    if (!this.pulling)
+      this.pulling = this.pullOnce(signal).finally(() => {
+        this.pulling = null;
+      });
+    return this.pulling;
+  }
+
+  private async pullOnce(signal?: AbortSignal): Promise<number> {
     if (this.state === 'stopped') return 0;
     const own = !this.link;
     const link = this.link ?? (await this.open());
