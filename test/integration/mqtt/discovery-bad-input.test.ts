@@ -81,7 +81,10 @@ describe('bad input is logged once per topic with the reason, and ignored', () =
     }
     expect(te.engine.devices.list().map((d) => d.id)).toEqual(['fx_good_t']);
 
-    // Garbage on a state topic: logged once; a good value afterwards is stored.
+    // Garbage on a state topic: logged once; a good value afterwards is stored. A retained first
+    // value shows the state subscription is active before the live messages go out.
+    await send(pub, 'fx/good_t', '20');
+    await waitFor('first reading', () => device(te, 'fx_good_t')?.latest.temperature?.value === 20);
     await send(pub, 'fx/good_t', 'warm', false);
     await send(pub, 'fx/good_t', 'hot', false);
     await send(pub, 'fx/good_t', '21.5', false);
@@ -100,6 +103,8 @@ describe('bad input is logged once per topic with the reason, and ignored', () =
       uniq_id: 'fx_tpl',
     });
     await waitFor('tpl device', () => device(te, 'fx_tpl'));
+    await send(pub, 'fx/tpl', '{"h": 40}');
+    await waitFor('first humidity', () => device(te, 'fx_tpl')?.latest.humidity?.value === 40);
     await send(pub, 'fx/tpl', 'not json', false);
     await send(pub, 'fx/tpl', '{"other": 1}', false);
     await send(pub, 'fx/tpl', '{"h": 55}', false);
@@ -139,6 +144,8 @@ describe('bad input is logged once per topic with the reason, and ignored', () =
     await waitFor('z2m device', () => device(te, '0x00158d00aa000001'));
     expect(device(te, '0xbad')).toBeUndefined();
     await send(pub, `${base}/lab/sensor`, '{"temperature": 2', true);
+    // Delivered (retained) once the device's subscription is active: then the live ones can follow.
+    await waitFor('first warning', () => warnings(te, `${base}/lab/sensor`).length === 1);
     await send(pub, `${base}/lab/sensor`, '[1]', false);
     await send(pub, `${base}/lab/sensor`, { temperature: 'hot', humidity: 40 }, false);
     await send(pub, `${base}/lab/sensor/availability`, 'maybe', false);

@@ -1,14 +1,12 @@
 /**
- * Helpers for the smart-home integration tests: an engine with the smart-home service on a real
- * Mosquitto, a plain publisher client, and waits with deadlines. `mqttAdapter` is a minimal 'mqtt'
- * service (MqttApi over a plain mqtt.js client) so these tests do not depend on the outbox.
+ * Helpers for the smart-home integration tests: an engine (the real MQTT service and the smart-home
+ * service) on a real Mosquitto, a plain publisher client, and waits with deadlines.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { EngineService, ServiceFactory } from '../../../src/main/engine/context.js';
-import type { MessageHandler, MqttApi } from '../../../src/main/engine/services.js';
+import { mqttService } from '../../../src/main/engine/mqtt/service.js';
 import {
   smartHomeService,
   type SmartHomeOptions,
@@ -17,71 +15,7 @@ import type { Device } from '../../../src/shared/model.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import type { Mosquitto } from '../../helpers/mosquitto.js';
 
-function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
-
-export const mqttAdapter =
-  (url: string): ServiceFactory =>
-  (ctx) => {
-    let client: MqttClient | undefined;
-    const subs = new Map<string, Set<MessageHandler>>();
-    const connected = new Set<() => void>();
-    const svc: MqttApi & EngineService = {
-      name: 'mqtt',
-      async start() {
-        client = await mqtt.connectAsync(url, {
-          reconnectPeriod: 500,
-          clientId: `adapter-${Math.random()}`,
-        });
-        client.on('message', (topic, payload, packet) => {
-          for (const [f, hs] of subs)
-            if (topicMatches(f, topic)) for (const h of hs) h(topic, payload, packet.retain);
-        });
-        client.on('connect', () => {
-          for (const f of subs.keys()) client?.subscribe(f);
-          for (const l of connected) l();
-        });
-        ctx.setStatus({ mqtt: { state: 'connected', url, outboxPending: 0 } });
-        for (const l of connected) l();
-      },
-      async dispose() {
-        await client?.endAsync(true);
-      },
-      publish(topic, payload, opts) {
-        client?.publish(topic, payload, { qos: opts?.qos ?? 0, retain: opts?.retain ?? false });
-      },
-      subscribe(filter, handler) {
-        let set = subs.get(filter);
-        if (!set) {
-          subs.set(filter, (set = new Set()));
-          client?.subscribe(filter);
-        }
-        set.add(handler);
-        return () => {
-          set.delete(handler);
-          if (set.size === 0) {
-            subs.delete(filter);
-            client?.unsubscribe(filter);
-          }
-        };
-      },
-      onConnected(listener) {
-        connected.add(listener);
-        return () => connected.delete(listener);
-      },
-      publishAlert() {},
-    } as MqttApi & EngineService;
-    return svc;
-  };
-
-/** An engine with only an MQTT adapter and the smart-home service, pointed at `broker`. */
+/** An engine with the real MQTT service and the smart-home service on `broker`, connected. */
 export async function smartHomeEngine(
   broker: Mosquitto,
   opts: SmartHomeOptions & { mqttSettings?: Record<string, unknown> } = {},
@@ -93,8 +27,12 @@ export async function smartHomeEngine(
   );
   const te = await createTestEngine({
     dir,
-    services: [mqttAdapter(broker.url), smartHomeService({ simulateHome: false, ...opts })],
+    services: [
+      mqttService({ backoff: { baseMs: 50, capMs: 500 } }),
+      smartHomeService({ simulateHome: false, ...opts }),
+    ],
   });
+  await waitFor('MQTT connected', () => te.engine.status().mqtt.state === 'connected');
   return te;
 }
 
@@ -134,17 +72,18 @@ export async function waitFor<T>(
 
 export const device = (te: TestEngine, id: string): Device | undefined => te.engine.devices.get(id);
 
-/** Warnings the smart-home service logged, by topic. */
+/** Warnings the MQTT modules logged (all under 'mqtt', or one module), by topic. */
 export function warnings(
   te: TestEngine,
   topic?: string,
+  module = 'mqtt',
 ): { msg: string; topic: string; reason: string }[] {
   return te.engine.logging
-    .entries({ limit: 2000, level: 'warn', module: 'mqtt.smarthome' })
+    .entries({ limit: 2000, level: 'warn', module })
     .map((e) => ({
       msg: e.msg,
       topic: String(e.detail?.topic ?? ''),
-      reason: String(e.detail?.reason ?? ''),
+      reason: String(e.detail?.reason ?? e.msg),
     }))
     .filter((w) => topic === undefined || w.topic === topic);
 }

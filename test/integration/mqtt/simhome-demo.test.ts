@@ -50,7 +50,7 @@ describe('scripted smart home (the --simulate home)', () => {
       humidity: { value: 50 },
     });
     // The simulated devices are well-formed: nothing was refused.
-    expect(warnings(te)).toEqual([]);
+    expect(warnings(te, undefined, 'mqtt.smarthome')).toEqual([]);
   });
 
   it('follows a deterministic script: the door opens on tick 3 and closes on tick 4', async () => {
