@@ -185,4 +185,30 @@ describe('MQTT connection', () => {
     await e.waitMqtt((m) => m.state === 'connected', 5000);
     expect(calls).toBe(2);
   });
+  it('speaks MQTT 5 with a persistent session, and follows settings changes to another broker', async () => {
+    const e = await engine({
+      mqtt: { ...brokerSettings(broker), username: 'homebeat', protocolVersion: 5 },
+      password: 'hb-pass',
+    });
+    await e.waitMqtt((m) => m.state === 'connected');
+    const w = await watcher({ protocolVersion: 5 });
+    const got: string[] = [];
+    e.mqtt.subscribe('v5/#', (_t, p) => got.push(p.toString()));
+    // subscribe() does not wait for the SUBACK: publish until the subscription is in place.
+    for (let i = 0; i < 50 && !got.includes('five'); i++) {
+      await w.publishAsync('v5/a', 'five', { qos: 1 });
+      await until(() => got.includes('five'), 100, 'v5 message').catch(() => {});
+    }
+    expect(got).toContain('five');
+
+    // No host: the embedded broker takes over, shown in the status; a host again: it stops.
+    e.engine.settings.update({
+      mqtt: { host: '', embedded: { port: 20_000 + (broker.port % 20_000) } },
+    });
+    const emb = await e.waitMqtt((m) => m.state === 'connected' && !!m.embedded?.running);
+    expect(emb.url).toBe(`mqtt://127.0.0.1:${emb.embedded!.port}`);
+    e.engine.settings.update({ mqtt: { host: '127.0.0.1' } });
+    const back = await e.waitMqtt((m) => m.state === 'connected' && !m.embedded);
+    expect(back.url).toBe(`mqtt://127.0.0.1:${broker.port}`);
+  });
 });

@@ -226,7 +226,8 @@ export class MqttService implements MqttApi {
       tls: false,
       username: secured ? s.embedded.username : '',
       password: secured ? this.ctx.ports.secrets.get(EMBEDDED_PASSWORD_SECRET) : undefined,
-      protocolVersion: s.protocolVersion,
+      // aedes speaks MQTT 3.1.1 only (it refuses a version 5 CONNECT).
+      protocolVersion: 4,
     };
   }
 
