@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mqttService } from '../../../src/main/engine/mqtt/service.js';
+import { smartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
+import { createTestEngine } from '../../helpers/engine.js';
+import { freePort } from '../../helpers/ports.js';
 import type { SmartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
 import type { TestEngine } from '../../helpers/engine.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
@@ -72,5 +79,34 @@ describe('scripted smart home (the --simulate home)', () => {
       () => device(te, 'sim_living_sensor')?.latest.temperature?.value === t4,
     );
     await waitFor('motion', () => device(te, '0x00158d0004a5b604')?.latest.illuminance);
+  });
+});
+
+describe('serve --simulate: the scripted home on the embedded broker', () => {
+  it('starts with the engine in simulate mode and shows its devices', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homebeat-simhome-embedded-'));
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ mqtt: { host: '', embedded: { port } } }),
+    );
+    const sim = await createTestEngine({
+      dir,
+      simulate: true,
+      services: [
+        mqttService({ backoff: { baseMs: 50, capMs: 500 } }),
+        smartHomeService({ simTickMs: 0 }),
+      ],
+    });
+    try {
+      await waitFor('embedded broker', () => sim.engine.status().mqtt.embedded?.running);
+      await waitFor('simulated devices on the embedded broker', () =>
+        Object.entries(EXPECTED).every(([id, kind]) => sim.engine.devices.get(id)?.kind === kind),
+      );
+      expect(sim.engine.status().mqtt.embedded?.port).toBe(port);
+    } finally {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
