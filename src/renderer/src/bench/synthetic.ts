@@ -195,7 +195,8 @@ export function createBenchBridge(): Bridge {
 function waitForCards(n: number): Promise<number> {
   return new Promise((resolve) => {
     const check = () => {
-      if (document.querySelectorAll('.card').length >= n) {
+      // Every card in the list, and the ones on screen drawn in full.
+      if (document.querySelectorAll('.card').length >= n && document.querySelector('.card.full')) {
         requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
       } else requestAnimationFrame(check);
     };

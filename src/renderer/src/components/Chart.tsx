@@ -141,7 +141,14 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
       {empty && !error && (
         <p className="muted">No readings in this range yet. Pick a longer range, or wait.</p>
       )}
-      <div ref={box} className="chart-box" data-points={series?.ts.length ?? 0} />
+      {/* The queried timestamps, for tests and scripts that check what history held. */}
+      <div
+        ref={box}
+        className="chart-box"
+        data-metric={metric}
+        data-points={series?.ts.length ?? 0}
+        data-ts={series && series.ts.length <= 5000 ? series.ts.join(',') : undefined}
+      />
     </figure>
   );
 }

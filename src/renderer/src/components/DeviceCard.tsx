@@ -18,9 +18,19 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
   }, [visible, store, id, entry?.sparkMetric]);
   if (!entry) return null;
   const d = entry.device;
+  if (!visible) {
+    // Off screen: a light placeholder of the same size (name kept for search and screen readers).
+    return (
+      <li ref={ref} className={`card ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
+        <a className="card-name" href={deviceHref(d.id)}>
+          {d.name || d.id}
+        </a>
+      </li>
+    );
+  }
   const metrics = primaryMetrics(d);
   return (
-    <li ref={ref} className={`card ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
+    <li ref={ref} className={`card full ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
       <div className="card-head">
         <KindIcon kind={d.kind} />
         <a className="card-name" href={deviceHref(d.id)}>

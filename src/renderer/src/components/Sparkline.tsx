@@ -21,8 +21,10 @@ export const Sparkline = memo(function Sparkline({
       </div>
     );
   }
-  const now = Date.now();
-  const from = now - 3_600_000;
+  // The last hour, or less when the data is younger, so a fresh device's line is not a sliver.
+  const now = Math.max(Date.now(), ts[ts.length - 1]);
+  const from = Math.max(now - 3_600_000, Math.min(ts[0], now - 60_000));
+  const spanX = now - from;
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
@@ -32,7 +34,7 @@ export const Sparkline = memo(function Sparkline({
   const span = max - min || 1;
   let d = '';
   for (let i = 0; i < values.length; i++) {
-    const x = ((ts[i] - from) / 3_600_000) * 100;
+    const x = ((ts[i] - from) / spanX) * 100;
     const y = 28 - ((values[i] - min) / span) * 26;
     d += `${i ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`;
   }

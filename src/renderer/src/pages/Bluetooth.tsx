@@ -49,7 +49,14 @@ export function Bluetooth() {
     if (!r.ok && r.error) setError(r.error);
   };
 
-  const results = useMemo(() => [...scan.values()].sort((a, b) => b.rssi - a.rssi), [scan]);
+  // A stable order (name, then address): rows that jumped with every RSSI change could not be clicked.
+  const results = useMemo(
+    () =>
+      [...scan.values()].sort(
+        (a, b) => (a.name || '~').localeCompare(b.name || '~') || a.id.localeCompare(b.id),
+      ),
+    [scan],
+  );
   const paired = devices.filter((d) => d.paired);
   const scanning = ble?.adapter === 'scanning';
   const advice = ble ? adapterAdvice(ble.adapter) : null;

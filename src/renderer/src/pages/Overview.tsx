@@ -3,6 +3,9 @@ import type { Device } from '../../../shared/model';
 import { DeviceCard } from '../components/DeviceCard';
 import { useDeviceList, useStore, useTopic } from '../store/hooks';
 
+/** One collator for every sort: localeCompare builds one per call. */
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 type GroupBy = 'room' | 'transport' | 'none';
 type Presence = 'all' | 'online' | 'away';
 
@@ -44,8 +47,8 @@ export function Overview() {
       if (list) list.push(d);
       else map.set(key, [d]);
     }
-    for (const list of map.values()) list.sort((a, b) => a.name.localeCompare(b.name));
-    return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+    for (const list of map.values()) list.sort((a, b) => collator.compare(a.name, b.name));
+    return [...map.entries()].sort(([a], [b]) => collator.compare(a, b));
   }, [devices, presence, kind, q, groupBy]);
   const shownCount = groups.reduce((n, [, l]) => n + l.length, 0);
 

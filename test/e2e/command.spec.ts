@@ -1,0 +1,37 @@
+import mqtt from 'mqtt';
+import { expect, test } from './fixtures';
+import { HALL_LIGHT_NAME, HALL_LIGHT_SET_TOPIC } from './ids';
+
+test.use({ useMosquitto: true });
+
+test('toggling a light: confirmed on the page, and seen on the broker by another client', async ({
+  dashboard: page,
+  mosquitto,
+}) => {
+  const seen: { topic: string; payload: string }[] = [];
+  const client = await mqtt.connectAsync(mosquitto.url, { clientId: 'e2e-observer' });
+  try {
+    await client.subscribeAsync('simhome/#');
+    client.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+
+    const card = page.locator('.card', { hasText: HALL_LIGHT_NAME });
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    await card.locator('.card-name').click();
+    const control = page.locator('.control').first();
+    const toggle = control.getByRole('switch');
+    await expect(toggle).toBeVisible();
+    const wasOn = (await toggle.getAttribute('aria-checked')) === 'true';
+    await toggle.click();
+    await expect(control.locator('.cmd-state')).toHaveAttribute('data-state', 'confirmed', {
+      timeout: 20_000,
+    });
+    await expect(toggle).toHaveAttribute('aria-checked', String(!wasOn));
+    await expect
+      .poll(() =>
+        seen.some((m) => m.topic === HALL_LIGHT_SET_TOPIC && m.payload === (wasOn ? 'OFF' : 'ON')),
+      )
+      .toBe(true);
+  } finally {
+    await client.endAsync();
+  }
+});
