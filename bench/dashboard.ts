@@ -82,7 +82,7 @@ try {
       const r = await page.evaluate(
         ([rate, seconds]) =>
           (
-            window as unknown as {
+            globalThis as unknown as {
               __bench: { stream: (r: number, s: number) => Promise<Record<string, number>> };
             }
           ).__bench.stream(rate, seconds),
