@@ -159,10 +159,16 @@ export class Z2mBridge {
       this.states.set(k, next);
       state[key] = next;
     }
-    const p: DevicePatch = { id: ieee, lastSeen: this.deps.now() };
-    if (Object.keys(state).length) p.state = state;
-    if (this.bridgeOnline && !this.hasAvailability(ieee)) p.online = true;
-    this.deps.devices.upsert(p);
+    // Readings already mark the device seen and online (the registry folds them in); a patch is
+    // needed only for entity states, or to bring a device without availability reports online.
+    const hasState = Object.keys(state).length > 0;
+    const wakeUp = this.bridgeOnline && !this.hasAvailability(ieee) && !out.length;
+    if (hasState || wakeUp) {
+      const p: DevicePatch = { id: ieee, lastSeen: this.deps.now() };
+      if (hasState) p.state = state;
+      if (wakeUp) p.online = true;
+      this.deps.devices.upsert(p);
+    }
     for (const key of Object.keys(upd.states))
       if (d.entities.some((e) => e.key === key))
         this.deps.onEntityState(ieee, key, state[key] as Json);
