@@ -160,4 +160,37 @@ describe('discovery fixtures on a real Mosquitto', () => {
     await waitFor('marker', () => device(te, 'fx_marker'));
     expect(device(te, 'homebeat_aa_bb')).toBeUndefined();
   });
+
+  it("Zigbee2MQTT's own Home Assistant discovery does not make a second device", async () => {
+    const blind = 'homeassistant/cover/0x0c4314fffe880006/cover/config';
+    // The blind left the Zigbee2MQTT list above: its HA config stands for it, until it is back.
+    await send(pub, blind, {
+      name: null,
+      cmd_t: 'zigbee2mqtt/study/blind/set',
+      stat_t: 'zigbee2mqtt/study/blind',
+      uniq_id: '0x0c4314fffe880006_cover_zigbee2mqtt',
+      dev: { ids: ['zigbee2mqtt_0x0c4314fffe880006'], name: 'study/blind' },
+      o: { name: 'Zigbee2MQTT' },
+    });
+    await waitFor('HA duplicate', () => device(te, 'zigbee2mqtt_0x0c4314fffe880006'));
+    const fx = fixtures.find(([f]) => f === 'z2m-bridge-devices.json')![1];
+    await send(pub, 'zigbee2mqtt/bridge/devices', fx.messages[1].payload);
+    await waitFor(
+      'one device',
+      () => device(te, '0x0c4314fffe880006') && !device(te, 'zigbee2mqtt_0x0c4314fffe880006'),
+    );
+    // Announced again while Zigbee2MQTT knows the device: ignored.
+    await send(pub, blind, {
+      name: 'again',
+      cmd_t: 'zigbee2mqtt/study/blind/set',
+      dev: { ids: 'zigbee2mqtt_0x0c4314fffe880006' },
+    });
+    await send(pub, 'homeassistant/sensor/fx_marker2/config', {
+      name: 'm2',
+      stat_t: 'fx/marker2',
+      uniq_id: 'fx_marker2',
+    });
+    await waitFor('marker', () => device(te, 'fx_marker2'));
+    expect(device(te, 'zigbee2mqtt_0x0c4314fffe880006')).toBeUndefined();
+  });
 });

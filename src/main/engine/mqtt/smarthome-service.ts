@@ -11,6 +11,7 @@ import type { Logger } from '../logging.js';
 import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
 import { buildHaCommand } from './discovery/ha-command.js';
+import type { HaEntity } from './discovery/ha-config.js';
 import { HaDiscovery } from './discovery/ha.js';
 import type { DiscoveryDeps } from './discovery/router.js';
 import { buildZ2mCommand } from './discovery/z2m-exposes.js';
@@ -25,6 +26,8 @@ export interface SmartHomeOptions {
   /** The scripted devices' tick (sensor drift, door). */
   simTickMs?: number;
 }
+
+const Z2M_HA_ID = 'zigbee2mqtt_';
 
 /** Bad-input reports remembered (per topic and kind of problem) before the memory starts over. */
 const MAX_REPORTED = 5000;
@@ -182,8 +185,12 @@ export class SmartHomeService implements SmartHomeApi {
     if (!this.mqtt) return;
     const s = this.ctx.settings.get().mqtt;
     const deps = this.deps(this.mqtt);
-    this.ha = new HaDiscovery(deps, s.discoveryPrefix);
-    this.z2m = new Z2mBridge(deps, s.zigbee2mqttBase);
+    // Zigbee2MQTT can announce its devices through Home Assistant discovery too (identifiers
+    // `zigbee2mqtt_<ieee>`): one device, the one read from its own topics.
+    const shadowed = (e: HaEntity) =>
+      e.deviceId.startsWith(Z2M_HA_ID) && !!this.z2m?.device(e.deviceId.slice(Z2M_HA_ID.length));
+    this.ha = new HaDiscovery(deps, s.discoveryPrefix, shadowed);
+    this.z2m = new Z2mBridge(deps, s.zigbee2mqttBase, () => this.ha?.dropShadowed());
     this.ha.start();
     this.z2m.start();
   }

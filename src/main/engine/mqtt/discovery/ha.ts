@@ -46,8 +46,15 @@ export class HaDiscovery {
   constructor(
     private readonly deps: DiscoveryDeps,
     private readonly prefix: string,
+    /** Entities another source already provides (Zigbee2MQTT's own Home Assistant discovery). */
+    private readonly shadowed: (e: HaEntity) => boolean = () => false,
   ) {
     this.router = new TopicRouter(deps);
+  }
+
+  /** Drops entities that became shadowed (e.g. once the Zigbee2MQTT device list is known). */
+  dropShadowed(): void {
+    for (const e of [...this.entities.values()]) if (this.shadowed(e)) this.removeEntity(e.key);
   }
 
   start(): void {
@@ -116,6 +123,7 @@ export class HaDiscovery {
         if (prev.has(raw.key)) next.add(raw.key); // a broken update keeps the working entity
         continue;
       }
+      if (this.shadowed(r.entity)) continue;
       if (!this.entities.has(raw.key) && this.entities.size >= MAX_ENTITIES) {
         this.deps.bad(topic, `more than ${MAX_ENTITIES} entities: ignored`);
         continue;

@@ -30,6 +30,8 @@ export class Z2mBridge {
   constructor(
     private readonly deps: DiscoveryDeps,
     readonly base: string,
+    /** Called after each device list, so Home Assistant duplicates of these devices can go. */
+    private readonly onDevicesListed: () => void = () => {},
   ) {
     this.router = new TopicRouter(deps);
   }
@@ -111,6 +113,7 @@ export class Z2mBridge {
       }
       this.deps.devices.upsert(this.patchOf(d, !old));
     }
+    this.onDevicesListed();
   }
 
   private patchOf(d: Z2mDevice, fresh: boolean): DevicePatch {
