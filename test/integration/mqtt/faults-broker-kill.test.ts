@@ -95,7 +95,7 @@ describe('outbox under broker crashes', () => {
     const lost = TOTAL - [...seen.keys()].filter((s) => s >= 0 && s < TOTAL).length;
     const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
     console.log(
-      `[faults] produced=${produced} kills=${kills} received=${received} distinct=${seen.size} lost=${lost} duplicated=${duplicated} outboxPending=${engine.mqtt.mqttStatus.outboxPending}`,
+      `[faults] produced=${produced} kills=${kills} received=${received} distinct=${seen.size} lost=${lost} duplicated=${duplicated} outboxPending=${engine.mqtt.mqttStatus.outboxPending} resentAfterCrash=${engine.mqtt.outboxStats.resent}`,
     );
     expect(kills).toBe(KILLS);
     expect(produced).toBe(TOTAL);

@@ -41,6 +41,9 @@ export class OutboxSender {
   private lastRefill = 0;
   private timer: unknown = null;
   private scheduled = false;
+  private highWater = 0;
+  /** Rows sent again after a reconnect because their PUBACK never came (for tests and stats). */
+  resent = 0;
 
   constructor(private readonly opts: SenderOptions) {}
 
@@ -91,6 +94,8 @@ export class OutboxSender {
         return;
       }
       this.cursor = row.id;
+      if (row.id <= this.highWater) this.resent += 1;
+      else this.highWater = row.id;
       this.inflight.add(row.id);
       const id = row.id;
       target.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {

@@ -169,6 +169,15 @@ export class MqttService implements MqttApi {
     this.publish(alertTopic(gateway), JSON.stringify({ ...alert, gateway }), { qos: 1 });
   }
 
+  /** Outbox figures: rows waiting, on the wire, and sent again after a lost PUBACK. */
+  get outboxStats(): { pending: number; inFlight: number; resent: number } {
+    return {
+      pending: this.outbox.size,
+      inFlight: this.sender.inFlight,
+      resent: this.sender.resent,
+    };
+  }
+
   /** Current connection state (also pushed as status.mqtt). */
   get mqttStatus(): MqttStatus {
     return this.status;
