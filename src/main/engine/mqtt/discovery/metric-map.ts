@@ -102,8 +102,8 @@ export function metricFor(hint: { name?: string; unit?: string }): MetricMapping
     if (!f) return undefined;
     convert = f;
   }
-  // Zigbee2MQTT reports illuminance without lx on old converters (a raw value): not lux, skip it.
-  if (hint.name === 'illuminance' && unit && unit !== 'lx') return undefined;
+  // Old Zigbee2MQTT converters report a raw illuminance without a unit (not lux): skip it.
+  if (hint.name === 'illuminance' && unit !== 'lx') return undefined;
   return { metric, unit: canonical, convert };
 }
 
