@@ -76,4 +76,44 @@ describe('BLE pairing and live readings (real noble over the simulated radio)', 
     const unknown = await b.t.engine.request('pairDevice', { id: 'de:ad:be:ef:00:00' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
+
+  it('reports pairing progress for a periodic device and for an encrypted BTHome sensor', async () => {
+    b = await startBle();
+    b.world.glucose.everyTicks = 1e9;
+    await b.request('startScan');
+    await b.t.waitFor((x) => !!x.scanResults?.some((r) => r.id === A.glucose));
+    await b.t.waitFor((x) => !!x.scanResults?.some((r) => r.id === A.door));
+    await b.request('pairDevice', { id: A.glucose, mode: 'periodic' });
+    await b.t.waitFor(
+      (x) => !!x.pairProgress?.some((p) => p.id === A.glucose && p.step === 'synced'),
+    );
+    const steps = b.t.batches
+      .flatMap((x) => x.pairProgress ?? [])
+      .filter((p) => p.id === A.glucose)
+      .map((p) => p.step);
+    expect(steps).toEqual([
+      'saved',
+      'searching',
+      'connecting',
+      'discovering',
+      'subscribing',
+      'reading',
+      'synced',
+    ]);
+    expect(
+      b.readings.filter((r) => r.deviceId === A.glucose && r.metric === 'glucose').length,
+    ).toBe(12);
+    // A periodic device is let go once synced.
+    const deadline = Date.now() + 5000;
+    while (b.world.glucose.connected && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(b.world.glucose.connected).toBe(false);
+
+    await b.request('pairDevice', { id: A.door });
+    const p = await b.t.waitFor((x) => !!x.pairProgress?.some((e) => e.id === A.door && e.done));
+    expect(p.pairProgress!.find((e) => e.id === A.door && e.done)).toMatchObject({
+      step: 'listening',
+      error: 'encrypted: set its bind key',
+    });
+  });
 });

@@ -1,8 +1,9 @@
-import type { Reading, Transport } from '../../../shared/model.js';
+import type { Transport } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { decodeBthome } from './bthome/index.js';
 import { DecodeError } from './decoders/index.js';
+import { toReadings } from './readings.js';
 
 export const bindKeySecret = (mac: string) => `bthome:${mac.toLowerCase()}`;
 
@@ -64,19 +65,7 @@ export class BthomeReceiver {
     }
     this.seen.set(id, { hex, counter: res.counter ?? prev?.counter });
     const gateway = this.ctx.gatewayId();
-    const readings = res.values.map((v): Reading => {
-      const r: Reading = {
-        deviceId: id,
-        metric: v.metric,
-        value: v.value,
-        unit: v.unit,
-        ts: v.ts ?? now,
-        source: 'bthome',
-        gateway,
-      };
-      if (v.status && v.status !== 'ok') r.status = v.status;
-      return r;
-    });
+    const readings = toReadings(res.values, { deviceId: id, source: 'bthome', gateway, now });
     const binaryOnly =
       readings.length > 0 && readings.every((r) => r.metric === 'state' || r.metric === 'battery');
     this.ctx.devices.upsert({

@@ -1,9 +1,9 @@
-import type { Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi } from '../services.js';
 import { decodeCharacteristic, DecodeError, type DecodedValue } from './decoders/index.js';
 import { guarded, unref } from './gatt.js';
+import { toReadings } from './readings.js';
 import type { Characteristic } from './noble-loader.js';
 
 export const RACP = '2a52';
@@ -181,21 +181,9 @@ export class RecordSync {
     const { ctx, deviceId } = this.o;
     const now = ctx.ports.clock.now();
     const gateway = ctx.gatewayId();
-    const readings: Reading[] = [];
-    for (const s of seqs)
-      for (const v of records.get(s)!) {
-        const r: Reading = {
-          deviceId,
-          metric: v.metric,
-          value: v.value,
-          unit: v.unit,
-          ts: v.ts ?? now,
-          source: 'ble',
-          gateway,
-        };
-        if (v.status && v.status !== 'ok') r.status = v.status;
-        readings.push(r);
-      }
+    const readings = seqs.flatMap((seq) =>
+      toReadings(records.get(seq)!, { deviceId, source: 'ble', gateway, now }),
+    );
     const last = seqs[seqs.length - 1];
     const history = ctx.service<HistoryApi>('history');
     if (history) {

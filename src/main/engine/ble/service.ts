@@ -5,11 +5,11 @@ import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { BleApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { unref } from './gatt.js';
 import { bleHandlers } from './handlers.js';
 import { loadNoble } from './noble-loader.js';
 import type { Peripheral } from './noble-loader.js';
-import { bindKeySecret, BthomeReceiver } from './passive.js';
+import { BthomeReceiver } from './passive.js';
+import { Presence, prePairDemo, PullJobs } from './upkeep.js';
 import { BTHOME_UUID, Scanner } from './scanner.js';
 import { DeviceSession, type Progress, type SessionDeps } from './session.js';
 import { createSimWorld, type SimWorld } from './sim/world.js';
@@ -49,10 +49,8 @@ export class BleService implements BleApi {
   private paused = false;
   private loaded = false;
   private offSettings: (() => void) | null = null;
-  private presenceTimer: unknown = null;
-  private readonly seenAt = new Map<string, number>();
-  /** Registered pull jobs and their period, so only a change re-registers. */
-  private readonly jobs = new Map<string, number>();
+  private readonly presence: Presence;
+  private readonly jobs: PullJobs;
   private readonly deps: SessionDeps;
   private readonly transport: Transport;
 
@@ -62,6 +60,10 @@ export class BleService implements BleApi {
   ) {
     this.log = ctx.log('ble');
     this.handlers = bleHandlers(this);
+    this.presence = new Presence(ctx, this.log, opts.presenceCheckMs ?? 5000, (id) =>
+      this.sessions.get(id),
+    );
+    this.jobs = new PullJobs(ctx, (id, signal) => this.pull(id, signal));
     this.transport = opts.binding || opts.world || ctx.simulate ? 'simulated' : 'ble';
     this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport);
     this.deps = {
@@ -83,18 +85,15 @@ export class BleService implements BleApi {
     this.paused = this.ctx.settings.get().schedule.paused;
     this.offSettings = this.ctx.settings.onChange(() => this.reconcile());
     this.reconcile();
-    this.armPresence();
+    this.presence.start();
   }
 
   dispose(): void {
     this.offSettings?.();
-    this.ctx.ports.clock.clearTimeout(this.presenceTimer);
-    this.presenceTimer = null;
+    this.presence.dispose();
     for (const s of this.sessions.values()) s.stop();
     this.sessions.clear();
-    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
-    for (const j of this.jobs.keys()) scheduler?.unregister(j);
-    this.jobs.clear();
+    this.jobs.dispose();
     this.scanner?.dispose();
     this.scanner = null;
     if (this.ownWorld) this.world?.radio.dispose();
@@ -109,17 +108,18 @@ export class BleService implements BleApi {
   async syncNow(): Promise<string[]> {
     const started: string[] = [];
     const scheduler = this.ctx.service<SchedulerApi>('scheduler');
-    for (const s of this.sessions.values()) {
-      if (s.mode === 'periodic' && !scheduler) {
-        started.push(`ble-pull:${s.id}`);
-        void this.pull(s.id).catch((e) =>
-          this.log.info('pull failed', { device: s.id, error: String(e) }),
+    if (!scheduler)
+      for (const p of this.ctx.settings.get().ble.paired.filter((x) => x.mode === 'periodic')) {
+        started.push(`ble-pull:${p.id}`);
+        void this.pull(p.id).catch((e: unknown) =>
+          this.log.info('pull failed', { device: p.id, error: String(e) }),
         );
-      } else if (s.connected && s.mode === 'keep') {
+      }
+    for (const s of this.sessions.values())
+      if (s.connected && s.mode === 'keep' && s.hasRecords) {
         started.push(`ble-sync:${s.id}`);
         void s.syncRecords().catch(() => undefined);
       }
-    }
     return started;
   }
 
@@ -178,7 +178,7 @@ export class BleService implements BleApi {
       const p0 = active ? this.scanner?.peripherals.get(p.id) : undefined;
       if (p0) this.ensureSession(p.id, p0);
     }
-    this.syncJobs(active ? s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id) : []);
+    this.jobs.sync(active ? s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id) : []);
     this.scanner?.setWanted('background', active && paired.size > 0);
     this.pushStatus();
   }
@@ -210,14 +210,18 @@ export class BleService implements BleApi {
     const name = paired.name || p.advertisement?.localName || '';
     const sess = new DeviceSession(id, paired.mode, name, this.deps);
     this.sessions.set(id, sess);
-    const progress = this.pairing.get(id);
-    this.pairing.delete(id);
-    if (paired.mode === 'keep') sess.start(progress);
-    else if (progress)
-      void sess.pull().then(
-        () => progress('synced', true),
-        (e: unknown) => progress('sync', true, e instanceof Error ? e.message : String(e)),
-      );
+    // Started on the next turn: a pair request saves settings first and reports 'saved' first.
+    setImmediate(() => {
+      if (this.sessions.get(id) !== sess) return;
+      const progress = this.pairing.get(id);
+      this.pairing.delete(id);
+      if (sess.mode === 'keep') sess.start(progress);
+      else if (progress)
+        void sess.pull(undefined, progress).then(
+          () => progress('synced', true),
+          (e: unknown) => progress('sync', true, e instanceof Error ? e.message : String(e)),
+        );
+    });
     return sess;
   }
 
@@ -244,31 +248,14 @@ export class BleService implements BleApi {
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
     });
     this.scanner.start();
-    if (this.world && this.opts.prePair !== false) this.prePair(this.world);
-  }
-
-  /** A fresh demo shows data at once: pair the simulated wearables (one is left for pairing). */
-  private prePair(w: SimWorld): void {
-    const s = this.ctx.settings.get();
-    if (s.ble.paired.length > 0) return;
-    for (const [mac, key] of Object.entries(w.bindKeys))
-      this.ctx.ports.secrets.set(bindKeySecret(mac), key);
-    this.ctx.settings.replace({
-      ...s,
-      ble: {
-        ...s.ble,
-        paired: w.demoPairing,
-        bthomeKeys: [...new Set([...s.ble.bthomeKeys, ...Object.keys(w.bindKeys)])],
-      },
-    });
-    this.log.info('simulation: paired the demo devices', { count: w.demoPairing.length });
+    if (this.world && this.opts.prePair !== false) prePairDemo(this.ctx, this.world, this.log);
   }
 
   private onAdvert(id: string, p: Peripheral): void {
     const paired = this.ctx.settings.get().ble.paired.some((x) => x.id === id);
     if (!paired || this.paused) return;
     const now = this.ctx.ports.clock.now();
-    this.seenAt.set(id, now);
+    this.presence.seenAt.set(id, now);
     // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
     if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5))
@@ -276,58 +263,6 @@ export class BleService implements BleApi {
     const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
     if (bthome) this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
     else this.ensureSession(id, p);
-  }
-
-  /** Away after presenceTimeoutSec without an advertisement, a notification or a link. */
-  private armPresence(): void {
-    const { clock } = this.ctx.ports;
-    const every = this.opts.presenceCheckMs ?? 5000;
-    this.presenceTimer = clock.setTimeout(() => {
-      const timeout = this.ctx.settings.get().ble.presenceTimeoutSec * 1000;
-      const now = clock.now();
-      for (const p of this.ctx.settings.get().ble.paired) {
-        const sess = this.sessions.get(p.id);
-        if (sess?.connected) continue;
-        const seen = Math.max(this.seenAt.get(p.id) ?? 0, sess?.lastSeen ?? 0);
-        const dev = this.ctx.devices.get(p.id);
-        if (dev?.online && seen > 0 && now - seen > timeout) {
-          this.ctx.devices.upsert({ id: p.id, online: false });
-          this.log.info('device away', {
-            device: p.id,
-            silentSec: Math.round((now - seen) / 1000),
-          });
-        }
-      }
-      this.armPresence();
-    }, every);
-    unref(this.presenceTimer);
-  }
-
-  private syncJobs(ids: string[]): void {
-    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
-    if (!scheduler) return;
-    const want = new Set(ids.map((id) => `ble-pull:${id}`));
-    for (const j of this.jobs.keys())
-      if (!want.has(j)) {
-        scheduler.unregister(j);
-        this.jobs.delete(j);
-      }
-    const everyMs = this.ctx.settings.get().schedule.pullIntervalMin * 60_000;
-    for (const id of ids) {
-      const name = `ble-pull:${id}`;
-      if (this.jobs.get(name) === everyMs) continue;
-      scheduler.register({
-        name,
-        kind: 'periodic',
-        everyMs,
-        initialDelayMs: 2_000,
-        sync: true,
-        backoff: { policy: 'exponential', baseMs: 30_000, capMs: everyMs },
-        timeoutMs: 120_000,
-        run: (signal) => this.pull(id, signal),
-      });
-      this.jobs.set(name, everyMs);
-    }
   }
 
   private stopSessions(which: (id: string) => boolean): void {

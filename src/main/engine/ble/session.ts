@@ -1,5 +1,4 @@
-import type { Metric } from '../../../shared/metrics.js';
-import type { DeviceKind, DevicePatch, Reading, Transport } from '../../../shared/model.js';
+import type { DeviceKind, DevicePatch, Transport } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
@@ -7,11 +6,12 @@ import {
   createDecoderState,
   decodeCharacteristic,
   DecodeError,
-  encodeCurrentTime,
   isKnownCharacteristic,
   KNOWN_SERVICES,
 } from './decoders/index.js';
+import { capabilitiesOf, readDeviceInfo, setDeviceTime } from './device-info.js';
 import { guarded, sleep, unref } from './gatt.js';
+import { toReadings } from './readings.js';
 import type { Characteristic, Peripheral } from './noble-loader.js';
 import { GLUCOSE_MEASUREMENT, RACP, RecordSync } from './records.js';
 
@@ -38,26 +38,6 @@ interface Link {
   /** Set when we close the link on purpose (pull done, forget, dispose): no reconnect. */
   closing: boolean;
 }
-
-const DIS: Record<string, 'manufacturer' | 'model' | 'firmware'> = {
-  '2a29': 'manufacturer',
-  '2a24': 'model',
-  '2a26': 'firmware',
-};
-
-/** What a service lets a device measure, before the first reading says so. */
-const SERVICE_METRICS: Record<string, Metric[]> = {
-  '180d': ['heart_rate', 'rr_interval', 'energy_expended'],
-  '1809': ['temperature'],
-  '181d': ['weight', 'bmi', 'height'],
-  '1810': ['systolic', 'diastolic', 'pulse'],
-  '1822': ['spo2', 'pulse'],
-  '1808': ['glucose'],
-  '1814': ['speed', 'cadence'],
-  '1816': ['speed', 'cadence'],
-  '1818': ['power', 'cadence'],
-  '180f': ['battery'],
-};
 
 /**
  * One paired GATT device: connect, discover, subscribe to everything the decoders understand,
@@ -107,19 +87,19 @@ export class DeviceSession {
   }
 
   /** Periodic pull: connect, let queued measurements arrive, sync records, disconnect. */
-  pull(signal?: AbortSignal): Promise<number> {
+  pull(signal?: AbortSignal, progress?: Progress): Promise<number> {
     // A pull asked for while one runs (pairing and the scheduler at once) joins it.
     if (!this.pulling)
-      this.pulling = this.pullOnce(signal).finally(() => {
+      this.pulling = this.pullOnce(signal, progress).finally(() => {
         this.pulling = null;
       });
     return this.pulling;
   }
 
-  private async pullOnce(signal?: AbortSignal): Promise<number> {
+  private async pullOnce(signal?: AbortSignal, progress?: Progress): Promise<number> {
     if (this.state === 'stopped') return 0;
     const own = !this.link;
-    const link = this.link ?? (await this.open());
+    const link = this.link ?? (await this.open(progress));
     const onAbort = () => this.close();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -129,6 +109,11 @@ export class DeviceSession {
       signal?.removeEventListener('abort', onAbort);
       if (own && this.mode === 'periodic') this.close();
     }
+  }
+
+  /** The device keeps stored records behind a RACP (known once connected). */
+  get hasRecords(): boolean {
+    return !!this.link?.chars.has(RACP) && !!this.link.chars.has(GLUCOSE_MEASUREMENT);
   }
 
   /** Fetches stored records over the current link (0 when the device has none or is away). */
@@ -203,50 +188,18 @@ export class DeviceSession {
       await op(c.subscribeAsync(), `subscribe ${uuid}`);
     }
     progress?.('reading');
-    const patch = await this.readInfo(link, op);
-    await this.setTime(link, op);
+    const patch = await readDeviceInfo(link.chars, op, (u, data, err) =>
+      this.warnDecode(u, data, err),
+    );
+    const battery = link.chars.get('2a19');
+    if (battery?.properties.includes('read'))
+      this.onData(link, '2a19', await op(battery.readAsync(), 'read battery'));
+    await setDeviceTime(link.chars, op, clock.now());
     this.upsert({ ...patch, online: true, rssi: p.rssi });
     this.lastSeen = clock.now();
     this.setState('connected');
     this.d.log.info('connected', { device: this.id, kind: this.kind });
     return link;
-  }
-
-  private async readInfo(
-    link: Link,
-    op: <T>(x: Promise<T>, what: string) => Promise<T>,
-  ): Promise<Partial<DevicePatch>> {
-    const patch: Partial<DevicePatch> = {};
-    for (const [uuid, field] of Object.entries(DIS)) {
-      const c = link.chars.get(uuid);
-      if (!c?.properties.includes('read')) continue;
-      const text = this.decodeInfo(uuid, await op(c.readAsync(), `read ${uuid}`));
-      if (text) patch[field] = text;
-    }
-    const battery = link.chars.get('2a19');
-    if (battery?.properties.includes('read')) {
-      this.onData(link, '2a19', await op(battery.readAsync(), 'read battery'));
-    }
-    return patch;
-  }
-
-  private decodeInfo(uuid: string, data: Buffer): string | undefined {
-    try {
-      const res = decodeCharacteristic(uuid, data);
-      const v = Object.values(res.extra ?? {}).find((x) => typeof x === 'string');
-      return typeof v === 'string' ? v : undefined;
-    } catch (err) {
-      this.warnDecode(uuid, data, err);
-      return undefined;
-    }
-  }
-
-  /** Writes Current Time so the device's own timestamps (which we trust) stay right. */
-  private async setTime(link: Link, op: <T>(x: Promise<T>, what: string) => Promise<T>) {
-    const c = link.chars.get('2a2b');
-    if (!c || !c.properties.includes('write')) return;
-    const now = new Date(this.d.ctx.ports.clock.now());
-    await op(c.writeAsync(encodeCurrentTime(now), false), 'write current time');
   }
 
   private onData(link: Link, uuid: string, data: Buffer): void {
@@ -267,19 +220,11 @@ export class DeviceSession {
       this.warnDecode(uuid, data, err);
       return;
     }
-    const gateway = this.d.ctx.gatewayId();
-    const readings = values.map((v): Reading => {
-      const r: Reading = {
-        deviceId: this.id,
-        metric: v.metric,
-        value: v.value,
-        unit: v.unit,
-        ts: v.ts ?? now,
-        source: 'ble',
-        gateway,
-      };
-      if (v.status && v.status !== 'ok') r.status = v.status;
-      return r;
+    const readings = toReadings(values, {
+      deviceId: this.id,
+      source: 'ble',
+      gateway: this.d.ctx.gatewayId(),
+      now,
     });
     this.d.ctx.readings.publish(readings);
   }
@@ -318,23 +263,15 @@ export class DeviceSession {
   }
 
   private upsert(patch: Partial<DevicePatch>): void {
-    const caps = new Set<Metric>();
-    for (const svc of Object.keys(KNOWN_SERVICES))
-      if (
-        [...(this.link?.chars.keys() ?? [])].some((c) =>
-          KNOWN_SERVICES[svc].characteristics.includes(c),
-        )
-      )
-        for (const m of SERVICE_METRICS[svc] ?? []) caps.add(m);
+    const known = this.d.ctx.devices.get(this.id)?.capabilities ?? [];
+    const caps = capabilitiesOf(this.link?.chars.keys() ?? []);
     this.d.ctx.devices.upsert({
       id: this.id,
       transport: this.d.transport,
       source: 'ble',
       kind: this.kind,
       name: this.name || undefined,
-      capabilities: [
-        ...new Set([...(this.d.ctx.devices.get(this.id)?.capabilities ?? []), ...caps]),
-      ],
+      capabilities: [...new Set([...known, ...caps])],
       paired: true,
       lastSeen: this.d.ctx.ports.clock.now(),
       gateways: [this.d.ctx.gatewayId()],

@@ -1,12 +1,6 @@
 import { SimulatedRadio, type SimulatedRadioOptions } from './radio.js';
-import {
-  BthomeSensor,
-  CyclingSensor,
-  GlucoseMeter,
-  HeartRateStrap,
-  Scale,
-  Thermometer,
-} from './devices.js';
+import { BthomeSensor, CyclingSensor, HeartRateStrap, Scale, Thermometer } from './devices.js';
+import { GlucoseMeter } from './glucose-meter.js';
 
 /** The bind key of the simulated encrypted BTHome sensor (the BTHome documentation's example key). */
 export const SIM_BTHOME_KEY = '231d39c1d7cc1ab1aee224cd096db932';

@@ -1,0 +1,22 @@
+import type { Reading } from '../../../shared/model.js';
+import type { DecodedValue } from './decoders/index.js';
+
+/** Decoded values as readings: the device's own timestamp where it gave one, else `now`. */
+export function toReadings(
+  values: DecodedValue[],
+  o: { deviceId: string; source: 'ble' | 'bthome'; gateway: string; now: number },
+): Reading[] {
+  return values.map((v) => {
+    const r: Reading = {
+      deviceId: o.deviceId,
+      metric: v.metric,
+      value: v.value,
+      unit: v.unit,
+      ts: v.ts ?? o.now,
+      source: o.source,
+      gateway: o.gateway,
+    };
+    if (v.status && v.status !== 'ok') r.status = v.status;
+    return r;
+  });
+}
