@@ -12,11 +12,16 @@ afterEach(async () => {
 const glucoseTs = (x: BleTest) =>
   x.readings.filter((r) => r.deviceId === A.glucose && r.metric === 'glucose').map((r) => r.ts);
 
-const storedCount = (x: BleTest) => {
+/** Rows stored for the meter's glucose series, and distinct timestamps among them. */
+const stored = (x: BleTest) => {
   const h = x.t.engine.ctx.service<HistoryApi>('history')!;
   h.flush();
-  const row = h.db.prepare(`SELECT COUNT(*) AS n FROM readings`).get() as { n: number };
-  return row.n;
+  return h.db
+    .prepare(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT r.ts) AS distinctTs FROM readings r
+       JOIN series s ON s.id = r.series WHERE s.device_id = ? AND s.metric = 'glucose'`,
+    )
+    .get(A.glucose) as { n: number; distinctTs: number };
 };
 
 describe('stored records over RACP', () => {
@@ -52,7 +57,7 @@ describe('stored records over RACP', () => {
     ).toBe(true);
     const h = b.t.engine.ctx.service<HistoryApi>('history')!;
     expect(h.getCursor(A.glucose, 'racp_seq')).toBe('12');
-    expect(storedCount(b)).toBeGreaterThanOrEqual(12);
+    expect(stored(b)).toEqual({ n: 12, distinctTs: 12 });
 
     // A new record taken while connected is announced live and fetched from the cursor.
     const r13 = meter.addRecord(6.1);
@@ -65,6 +70,25 @@ describe('stored records over RACP', () => {
     expect(h.getCursor(A.glucose, 'racp_seq')).toBe('13');
     expect(glucoseTs(b).filter((t) => t === r13.ts).length).toBe(1);
     expect(meter.recordsSent).toBeLessThanOrEqual(12 + 2); // the live send and the RACP send of #13
+  });
+
+  it('survives a drop in every transfer: each resumes at the cursor until all arrived', async () => {
+    b = await startBle({ settings: { paired: [{ id: A.glucose, name: '', mode: 'keep' }] } });
+    const meter = b.world.glucose;
+    meter.everyTicks = 1e9;
+    for (let i = 0; i < 8; i++) meter.addRecord(5 + i / 10, Date.now() - (8 - i) * 60_000);
+    const all = meter.records.map((r) => r.ts);
+    meter.dropAfterRecords = 3;
+    meter.dropTimes = 6; // 20 records, 3 per link: 6 cut transfers, then one that completes
+    const h = b.t.engine.ctx.service<HistoryApi>('history')!;
+    const deadline = Date.now() + 20_000;
+    while (h.getCursor(A.glucose, 'racp_seq') !== '20' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(h.getCursor(A.glucose, 'racp_seq')).toBe('20');
+    expect(glucoseTs(b)).toEqual(all);
+    const lost = b.t.engine.logging.entries({ limit: 2000 }).filter(logOf('link lost', A.glucose));
+    expect(lost.length).toBe(6);
+    expect(stored(b)).toEqual({ n: 20, distinctTs: 20 });
   });
 
   it('pulls a periodic device through the scheduler: connect, sync, disconnect', async () => {

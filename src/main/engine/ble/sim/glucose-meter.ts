@@ -18,6 +18,8 @@ export class GlucoseMeter extends SimPeripheral {
   readonly records: GlucoseRecord[] = [];
   /** Script: drop the link after sending this many records of the next transfer. */
   dropAfterRecords: number | null = null;
+  /** Script: how many transfers in a row drop after `dropAfterRecords` (default one). */
+  dropTimes = 1;
   /** How many records were sent over the air in all (a test counts re-sends). */
   recordsSent = 0;
   private transferring = false;
@@ -116,7 +118,11 @@ export class GlucoseMeter extends SimPeripheral {
     const r = list[i];
     if (this.send('2a18', enc.glucose(r.seq, r.ts, r.mmol))) this.recordsSent += 1;
     if (this.dropAfterRecords !== null && i + 1 >= this.dropAfterRecords) {
-      this.dropAfterRecords = null;
+      this.dropTimes -= 1;
+      if (this.dropTimes <= 0) {
+        this.dropAfterRecords = null;
+        this.dropTimes = 1;
+      }
       // Let the record that was just sent reach the host, then lose the link.
       this.radio.later(this, () => this.dropLink());
       return;
