@@ -1,33 +1,61 @@
 import { expect, shot, test } from './fixtures';
+import { deviceHash, HALL_LIGHT_NAME, STRAP } from './ids';
 
 const PAGES = [
-  { name: 'overview', hash: '#/', ready: 'h1:has-text("Devices")' },
-  { name: 'bluetooth', hash: '#/bluetooth', ready: 'h1:has-text("Bluetooth")' },
-  { name: 'smarthome', hash: '#/smarthome', ready: 'h1:has-text("Smart home")' },
+  { name: 'bluetooth', hash: '#/bluetooth', ready: '[data-adapter]' },
+  { name: 'smarthome', hash: '#/smarthome', ready: '[data-mqtt-state]' },
   { name: 'rules', hash: '#/rules', ready: 'h1:has-text("Rules")' },
-  { name: 'activity', hash: '#/activity', ready: 'h1:has-text("Activity")' },
-  { name: 'settings', hash: '#/settings', ready: 'h1:has-text("Settings")' },
+  { name: 'activity', hash: '#/activity', ready: '#jobs-title' },
+  { name: 'settings', hash: '#/settings', ready: '#export-title' },
 ];
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`every page renders with simulated data (${scheme})`, async ({ dashboard: page, serve }) => {
+  test(`a screenshot of every page with simulated data (${scheme})`, async ({
+    dashboard: page,
+    serve,
+  }) => {
     await page.emulateMedia({ colorScheme: scheme });
-    // Real simulated data: at least one device must have reported readings.
-    await expect(page.locator('.card .value .num').first()).not.toHaveText('—', {
+    // Real simulated data: the strap's rate is on its card and its sparkline has a line.
+    const strap = page.locator(`.card[data-device-id="${STRAP}"]`);
+    await expect(strap.locator('[data-metric="heart_rate"] .num')).toHaveText(/^\d+$/, {
       timeout: 30_000,
     });
+    await expect(strap.locator('svg.spark path')).toBeAttached({ timeout: 30_000 });
+    await shot(page, 'overview', scheme);
+
     for (const p of PAGES) {
       await page.goto(`${serve.url}${p.hash}`);
-      await expect(page.locator(p.ready)).toBeVisible();
+      await expect(page.locator(p.ready).first()).toBeVisible();
       await page.waitForLoadState('networkidle');
       await shot(page, p.name, scheme);
     }
-    // The device page of the first device, with its charts drawn.
+    await page.goto(`${serve.url}#/rules`);
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page.getByRole('button', { name: 'Save rule' }).click();
+    await expect(page.locator('.field-error').first()).toBeVisible();
+    await shot(page, 'rules-editor', scheme);
+
+    // A wearable's device page with its charts drawn from history.
+    await page.goto(`${serve.url}${deviceHash(STRAP)}`);
+    const chart = page.locator('.chart-box[data-metric="heart_rate"]');
+    await expect(chart.locator('canvas').first()).toBeVisible({ timeout: 20_000 });
+    await expect
+      .poll(
+        async () => {
+          // Reload the range now and then, so the chart shows what history holds by now.
+          await page.getByRole('radio', { name: '24 h' }).click();
+          await page.getByRole('radio', { name: '1 h' }).click();
+          return Number(await chart.getAttribute('data-points'));
+        },
+        { timeout: 60_000, intervals: [2000] },
+      )
+      .toBeGreaterThanOrEqual(10);
+    await shot(page, 'device-strap', scheme);
+
+    // A smart-home device page with its controls (fails while the scripted home is missing).
     await page.goto(serve.url);
-    const first = page.locator('.card .card-name').first();
-    await first.click();
-    await expect(page.locator('#device-title')).toBeVisible();
-    await expect(page.locator('.chart canvas').first()).toBeVisible({ timeout: 20_000 });
-    await shot(page, 'device', scheme);
+    await page.locator('.card', { hasText: HALL_LIGHT_NAME }).locator('.card-name').click();
+    await expect(page.locator('.control').first()).toBeVisible();
+    await shot(page, 'device-controls', scheme);
   });
 }

@@ -30,7 +30,9 @@ export function App() {
       first.current = false;
       return;
     }
-    main.current?.focus();
+    // A new page starts at its top, like a page load would.
+    window.scrollTo(0, 0);
+    main.current?.focus({ preventScroll: true });
   }, [route.page]);
 
   return (

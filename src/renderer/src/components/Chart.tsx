@@ -72,11 +72,14 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
     const accent = css.getPropertyValue('--accent').trim() || '#c33';
     const unit = series.unit || metricUnit(metric);
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    let created: uPlot | null = null;
+    const u0 = () => created;
     const u = new uPlot(
       {
         width,
         height: 220,
-        scales: { x: { time: true } },
+        // The whole chosen range, even where it holds few readings (else one point spans years).
+        scales: { x: { time: true, auto: false, range: () => xRange(from, to, u0()) } },
         axes: [axis, { ...axis, label: unit, size: 56 }],
         legend: { show: true },
         series: [
@@ -93,6 +96,8 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
       toData(series, store.liveSeries(deviceId, metric), from, live),
       el,
     );
+    created = u;
+    u.setScale('x', { min: xRange(from, to, u)[0], max: xRange(from, to, u)[1] });
     plot.current = u;
     return () => {
       u.destroy();
@@ -114,7 +119,10 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
       timer = window.setTimeout(() => {
         timer = null;
         const u = plot.current;
-        if (u) u.setData(toData(series, store.liveSeries(deviceId, metric), from, live));
+        if (!u) return;
+        u.setData(toData(series, store.liveSeries(deviceId, metric), from, live));
+        const [min, max] = xRange(from, to, u);
+        u.setScale('x', { min, max });
       }, 1000);
     });
     return () => {
@@ -151,6 +159,16 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
       />
     </figure>
   );
+}
+
+/**
+ * The x scale: the whole chosen range, even where it holds few readings (uPlot's auto range makes
+ * one point span years), stretched by live points that arrive after `to`.
+ */
+function xRange(from: number, to: number, u: uPlot | null): [number, number] {
+  const xs = u?.data?.[0];
+  const last = xs && xs.length ? xs[xs.length - 1] : 0;
+  return [from / 1000, Math.max(to / 1000, last)];
 }
 
 function toData(

@@ -217,6 +217,9 @@ export function DevicePage({ id }: { id: string }) {
             )}
           </div>
         )}
+        {metrics.length === 0 && (
+          <p className="muted">No history yet: charts appear once the device reports readings.</p>
+        )}
         {!badRange &&
           metrics.map((m) => (
             <Chart key={m} deviceId={device.id} metric={m} from={from} to={to} live={live} />

@@ -223,8 +223,9 @@ export class Store {
   /** Loads a card's last hour once, when it first becomes visible. */
   async loadSpark(id: string): Promise<void> {
     const e = this.entries.get(id);
-    if (!e?.sparkMetric || this.sparkRequested.has(id)) return;
-    this.sparkRequested.add(id);
+    const key = `${id}\n${e?.sparkMetric}`;
+    if (!e?.sparkMetric || this.sparkRequested.has(key)) return;
+    this.sparkRequested.add(key);
     const to = Date.now();
     const r = await this.api.querySeries({
       deviceId: id,
