@@ -5,19 +5,22 @@
  * The plain subscriber and the publisher run in child processes, so the engine's event loop is not
  * shared with them. Prints both rates and the ratio (goal: >= 0.8).
  *
- *   npx tsx bench/mqtt-ingest.ts [messages=50000] [devices=25]
+ *   npx tsx bench/mqtt-ingest.ts [messages=50000] [devices=25] [full|core|both]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
-import { startMosquitto } from '../test/helpers/mosquitto.js';
-import { createTestEngine } from '../test/helpers/engine.js';
+import { startMosquitto, type Mosquitto } from '../test/helpers/mosquitto.js';
+import { createTestEngine, type TestEngine } from '../test/helpers/engine.js';
+import type { ServiceFactory } from '../src/main/engine/context.js';
 import { historyService } from '../src/main/engine/history/history-service.js';
 import { mqttService } from '../src/main/engine/mqtt/service.js';
 import { smartHomeService } from '../src/main/engine/mqtt/smarthome-service.js';
-import type { HistoryApi } from '../src/main/engine/services.js';
+import type { HistoryApi, MqttApi } from '../src/main/engine/services.js';
 
 const MESSAGES = Number(process.argv[2] ?? 50_000);
 const DEVICES = Number(process.argv[3] ?? 25);
+/** 'full', 'core' or both (default). */
+const ONLY = process.argv[4] ?? 'both';
 const DEADLINE_MS = 180_000;
 const BASE = 'zigbee2mqtt';
 
@@ -83,12 +86,23 @@ function lineFrom(p: ChildProcess, pred: (l: string) => boolean): Promise<string
   });
 }
 
-async function main(): Promise<void> {
-  const broker = await startMosquitto({ persistence: false });
-  const te = await createTestEngine({
-    start: false,
-    services: [historyService(), mqttService(), smartHomeService({ simulateHome: false })],
-  });
+interface PhaseResult {
+  plainRate: number;
+  engineRate: number;
+  readings: number;
+}
+
+/**
+ * One measured run: an engine made by `services`, a plain subscriber child, a publisher child.
+ * `hook` counts what the engine handled and resolves when it has handled every message.
+ */
+async function phase(
+  broker: Mosquitto,
+  services: ServiceFactory[],
+  hook: (te: TestEngine, done: (count: number, readings: number) => void) => void,
+  needsDeviceList: boolean,
+): Promise<PhaseResult> {
+  const te = await createTestEngine({ start: false, services });
   te.engine.settings.update({
     general: { gatewayId: 'gw-bench' },
     mqtt: { host: '127.0.0.1', port: broker.port, zigbee2mqttBase: BASE },
@@ -97,88 +111,143 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     await te.waitFor((b) => b.status?.mqtt.state === 'connected');
-    // The retained device list, as Zigbee2MQTT publishes it.
-    const setup = await mqtt.connectAsync(broker.url);
-    const list = Array.from({ length: DEVICES }, (_, i) => ({
-      ieee_address: ieee(i),
-      friendly_name: deviceName(i),
-      type: 'EndDevice',
-      definition: {
-        model: 'WSDCGQ11LM',
-        vendor: 'Aqara',
-        exposes: [
-          { type: 'numeric', name: 'temperature', property: 'temperature', access: 1, unit: '°C' },
-          { type: 'numeric', name: 'humidity', property: 'humidity', access: 1, unit: '%' },
-          { type: 'numeric', name: 'battery', property: 'battery', access: 1, unit: '%' },
-          { type: 'numeric', name: 'voltage', property: 'voltage', access: 1, unit: 'mV' },
-          { type: 'numeric', name: 'linkquality', property: 'linkquality', access: 1, unit: 'lqi' },
-        ],
-      },
-    }));
-    await setup.publishAsync(`${BASE}/bridge/devices`, JSON.stringify(list), {
-      qos: 1,
-      retain: true,
-    });
-    await setup.endAsync();
-    const deadline = Date.now() + 30_000;
-    while (te.engine.devices.list().filter((d) => d.source === 'zigbee2mqtt').length < DEVICES) {
-      if (Date.now() > deadline) throw new Error('the engine did not pick up the device list');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    // Subscriptions per device are sent on the device list: give them one round trip to land.
-    await new Promise((r) => setTimeout(r, 300));
-
-    // The engine's count: one reading batch per state message the Zigbee2MQTT bridge handled.
-    let engineCount = 0;
-    let engineFirst = 0;
-    let engineLast = 0;
-    let readings = 0;
-    const engineDone = new Promise<void>((resolve) => {
-      te.engine.readings.subscribe((rs) => {
-        if (rs[0]?.source !== 'zigbee2mqtt') return;
-        readings += rs.length;
-        if (engineCount === 0) engineFirst = Date.now();
-        if (++engineCount === MESSAGES) {
-          engineLast = Date.now();
+    if (needsDeviceList) await announceDevices(broker, te);
+    let first = 0;
+    let result = { count: 0, readings: 0, last: 0 };
+    const engineDone = new Promise<void>((resolve) =>
+      hook(te, (count, readings) => {
+        if (count === 1) first = Date.now();
+        if (count === MESSAGES) {
+          result = { count, readings, last: Date.now() };
           resolve();
         }
-      });
-    });
-
+      }),
+    );
     const env = { URL: broker.url, N: String(MESSAGES), D: String(DEVICES), BASE };
     const plain = child(PLAIN_SUBSCRIBER, env);
     children.push(plain);
     const plainResult = lineFrom(plain, (l) => l.startsWith('{'));
     await lineFrom(plain, (l) => l === 'ready');
-    const pub = child(PUBLISHER, env);
-    children.push(pub);
-
+    children.push(child(PUBLISHER, env));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       engineDone,
       new Promise((_r, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`engine got ${engineCount}/${MESSAGES} in time`)),
+          () => reject(new Error('the engine did not get every message')),
           DEADLINE_MS,
         );
       }),
     ]);
     clearTimeout(timer);
-    // The history writes belong to the ingest: flush what is still batched and count it in.
+    // History writes belong to the ingest: flush what is still batched and count it in.
     const history = te.engine.ctx.service<HistoryApi>('history');
-    history?.flush();
-    engineLast = Date.now();
+    if (history) {
+      history.flush();
+      result.last = Date.now();
+    }
     const p = JSON.parse(await plainResult) as { first: number; last: number; count: number };
-
-    const plainRate = (p.count / Math.max(1, p.last - p.first)) * 1000;
-    const engineRate = (engineCount / Math.max(1, engineLast - engineFirst)) * 1000;
-    console.log(`messages: ${MESSAGES} states from ${DEVICES} devices (${readings} readings)`);
-    console.log(`plain mqtt.js subscriber: ${plainRate.toFixed(0)} msgs/s`);
-    console.log(`engine ingest (state + readings + history): ${engineRate.toFixed(0)} msgs/s`);
-    console.log(`ratio engine/plain: ${(engineRate / plainRate).toFixed(2)} (goal >= 0.8)`);
+    return {
+      plainRate: (p.count / Math.max(1, p.last - p.first)) * 1000,
+      engineRate: (result.count / Math.max(1, result.last - first)) * 1000,
+      readings: result.readings,
+    };
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await te.close();
+  }
+}
+
+/** The retained device list, as Zigbee2MQTT publishes it; waits until the engine has it. */
+async function announceDevices(broker: Mosquitto, te: TestEngine): Promise<void> {
+  const setup = await mqtt.connectAsync(broker.url);
+  const numeric = (name: string, unit: string) => ({
+    type: 'numeric',
+    name,
+    property: name,
+    access: 1,
+    unit,
+  });
+  const list = Array.from({ length: DEVICES }, (_, i) => ({
+    ieee_address: ieee(i),
+    friendly_name: deviceName(i),
+    type: 'EndDevice',
+    definition: {
+      model: 'WSDCGQ11LM',
+      vendor: 'Aqara',
+      exposes: [
+        numeric('temperature', '°C'),
+        numeric('humidity', '%'),
+        numeric('battery', '%'),
+        numeric('voltage', 'mV'),
+        numeric('linkquality', 'lqi'),
+      ],
+    },
+  }));
+  await setup.publishAsync(`${BASE}/bridge/devices`, JSON.stringify(list), {
+    qos: 1,
+    retain: true,
+  });
+  await setup.endAsync();
+  const deadline = Date.now() + 30_000;
+  while (te.engine.devices.list().filter((d) => d.source === 'zigbee2mqtt').length < DEVICES) {
+    if (Date.now() > deadline) throw new Error('the engine did not pick up the device list');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // The per-device subscriptions go out with the device list: give them a moment to land.
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+const print = (label: string, r: PhaseResult) => {
+  console.log(`${label}`);
+  console.log(`  plain mqtt.js subscriber: ${r.plainRate.toFixed(0)} msgs/s`);
+  console.log(`  engine:                   ${r.engineRate.toFixed(0)} msgs/s`);
+  console.log(
+    `  ratio engine/plain:       ${(r.engineRate / r.plainRate).toFixed(2)} (goal >= 0.8)`,
+  );
+};
+
+async function main(): Promise<void> {
+  const broker = await startMosquitto({ persistence: false });
+  try {
+    console.log(`${MESSAGES} Zigbee2MQTT-like JSON states from ${DEVICES} devices, QoS0`);
+    if (ONLY !== 'core') {
+      const full = await phase(
+        broker,
+        [historyService(), mqttService(), smartHomeService({ simulateHome: false })],
+        (te, done) => {
+          // One reading batch per state message the Zigbee2MQTT bridge handled.
+          let n = 0;
+          let readings = 0;
+          te.engine.readings.subscribe((rs) => {
+            if (rs[0]?.source !== 'zigbee2mqtt') return;
+            readings += rs.length;
+            done(++n, readings);
+          });
+        },
+        true,
+      );
+      print(
+        `full ingest (mqtt -> smarthome/zigbee2mqtt -> ${full.readings} readings -> registry, history):`,
+        full,
+      );
+    }
+    if (ONLY !== 'full') {
+      const core = await phase(
+        broker,
+        [mqttService()],
+        (te, done) => {
+          let n = 0;
+          te.engine.ctx.service<MqttApi>('mqtt')!.subscribe(`${BASE}/#`, (_t, p) => {
+            JSON.parse(p.toString());
+            done(++n, 0);
+          });
+        },
+        false,
+      );
+      print('MqttApi.subscribe only (connection, routing, size check, JSON.parse):', core);
+    }
+  } finally {
     await broker.stop();
   }
 }
