@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   parseConfigTopic,
   parseDiscoveryMessage,
-  toEntity,
   type HaEntity,
   type RawEntityConfig,
 } from './ha-config.js';
+import { toEntity } from './ha-entity.js';
 import { buildHaCommand, controlOf } from './ha-command.js';
 import { applyState } from './ha-state.js';
 

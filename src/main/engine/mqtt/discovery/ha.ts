@@ -7,14 +7,8 @@
  */
 import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
 import type { Metric } from '../../../../shared/metrics.js';
-import {
-  isHomebeatConfig,
-  parseConfigTopic,
-  parseDiscoveryMessage,
-  toEntity,
-  type HaEntity,
-  type Json,
-} from './ha-config.js';
+import { parseConfigTopic, parseDiscoveryMessage, type HaEntity, type Json } from './ha-config.js';
+import { isHomebeatConfig, toEntity } from './ha-entity.js';
 import { controlOf } from './ha-command.js';
 import { applyState, samePayload, sensorMetric, stateTopics, type Role } from './ha-state.js';
 import { reading, TopicRouter, type DiscoveryDeps } from './router.js';
