@@ -193,4 +193,13 @@ describe('discovery fixtures on a real Mosquitto', () => {
     await waitFor('marker', () => device(te, 'fx_marker2'));
     expect(device(te, 'zigbee2mqtt_0x0c4314fffe880006')).toBeUndefined();
   });
+
+  it('another discovery prefix: the old devices go, configs under the new one are followed', async () => {
+    te.engine.settings.update({ mqtt: { discoveryPrefix: 'fxprefix' } });
+    await waitFor('old HA devices gone', () => !device(te, 'fx_hvac') && !device(te, 'A1B2C3'));
+    await send(pub, 'fxprefix/sensor/fx_new/config', { stat_t: 'fx/new', uniq_id: 'fx_new' });
+    await waitFor('device under the new prefix', () => device(te, 'fx_new'));
+    // Zigbee2MQTT devices come back from the retained device list.
+    await waitFor('z2m devices again', () => device(te, '0x001788010bcd0002'));
+  });
 });
