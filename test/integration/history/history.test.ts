@@ -1,9 +1,10 @@
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine } from '../../helpers/engine.js';
-import { countRows, historyEngine, reading, T0, type HistoryEngine } from './support.js';
+import { countRows, historyEngine, reading, rng, T0, type HistoryEngine } from './support.js';
 
 let t: HistoryEngine | undefined;
 afterEach(async () => {
@@ -110,6 +111,89 @@ describe('history: commitRecords', () => {
   });
 });
 
+describe('history: rollups', () => {
+  it('stay exact with data out of order, queries in between, a rollback and a restart', async () => {
+    t = await historyEngine();
+    const { engine, history } = t;
+    const rand = rng(3);
+    const truth: { ts: number; value: number }[] = [];
+    for (let i = 0; i < 20_000; i++)
+      truth.push({ ts: T0 + i * 700, value: Math.round(rand() * 1000) });
+    // Chunks arrive shuffled (a sync of old records while live data flows).
+    const chunks: (typeof truth)[] = [];
+    for (let i = 0; i < truth.length; i += 1500) chunks.push(truth.slice(i, i + 1500));
+    chunks.sort(() => rand() - 0.5);
+    const dev = 'aa:bb:cc:dd:ee:01';
+    // Newer than everything: its buckets are the open ones when the fault below strikes.
+    const late = { ts: T0 + 20_000 * 700 + 100, value: 1234 };
+    const check = async (upTo: number) => {
+      const stored = new Set(
+        chunks
+          .slice(0, upTo)
+          .flat()
+          .map((p) => p.ts),
+      );
+      const raw = truth.filter((p) => stored.has(p.ts));
+      if (upTo > 4) raw.push(late);
+      for (const [from, to] of [
+        [0, 4e12],
+        [T0 + 123_456, T0 + 7_654_321],
+        [T0 + 3_600_000, T0 + 3 * 3_600_000 - 1],
+      ]) {
+        const inRange = raw.filter((p) => p.ts >= from! && p.ts <= to!).map((p) => p.value);
+        const res = await engine.request('queryStats', {
+          deviceId: dev,
+          metric: 'heart_rate',
+          from,
+          to,
+        });
+        expect(res).toMatchObject({
+          ok: true,
+          value: {
+            count: inRange.length,
+            min: inRange.length ? Math.min(...inRange) : null,
+            max: inRange.length ? Math.max(...inRange) : null,
+          },
+        });
+      }
+    };
+    for (let c = 0; c < chunks.length; c++) {
+      engine.readings.publish(chunks[c]!.map((p) => reading(p.ts, p.value)));
+      if (c === 4) {
+        // Write the chunk (its newest buckets stay open, in memory), then a transaction that
+        // fails after folding values in: the pending deltas are dropped and rebuilt from raw.
+        history.flush();
+        history.commitRecords([reading(late.ts, late.value)]);
+        history.db.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON readings WHEN NEW.ts = ${T0 + 1}
+          BEGIN SELECT RAISE(ABORT, 'injected'); END`);
+        expect(() =>
+          history.commitRecords([reading(late.ts + 999_000, 5), reading(T0 + 1, 5)]),
+        ).toThrow();
+        history.db.exec('DROP TRIGGER boom');
+      }
+      if (c % 3 === 0) await check(c + 1);
+    }
+    await check(chunks.length);
+    const dir = t.dir;
+    await engine.dispose();
+    t = await historyEngine({ dir });
+    const again = t.engine.logging.entries({ limit: 50, level: 'warn', module: 'history' });
+    expect(again.map((e) => e.msg)).not.toContain(
+      'history was not closed cleanly; rollups rebuilt',
+    );
+    const res = await t.engine.request('queryStats', {
+      deviceId: dev,
+      metric: 'heart_rate',
+      from: 0,
+      to: 4e12,
+    });
+    expect(res).toMatchObject({ ok: true, value: { count: truth.length + 1, max: 1234 } });
+    await t.engine.dispose();
+    t = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('history: write faults', () => {
   it('keeps a batch queued while the disk is full and writes it once there is room', async () => {
     const clock = new ManualClock(T0);
@@ -176,7 +260,6 @@ describe('history: restart', () => {
     } finally {
       await again.close();
     }
-    const { rmSync } = await import('node:fs');
     rmSync(dir, { recursive: true, force: true });
   });
 });

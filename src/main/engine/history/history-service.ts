@@ -99,6 +99,13 @@ export class HistoryService implements HistoryApi {
     });
     const store = new ReadingStore(db);
     this.open = { db, store, queries: new HistoryQueries(db, store) };
+    if (!store.cleanShutdown) {
+      // The last run ended without writing its open rollup buckets (a crash, a kill): rebuild
+      // them from the raw rows, which every committed transaction holds.
+      const rebuilt = store.rollups.recover();
+      if (rebuilt) this.log.warn('history was not closed cleanly; rollups rebuilt', { rebuilt });
+    }
+    store.cleanShutdown = false;
 
     // Known devices come back offline until a transport sees them again.
     const known = store.devices();
@@ -123,7 +130,16 @@ export class HistoryService implements HistoryApi {
     this.ownHousekeeping = undefined;
     if (!this.open) return;
     this.flush();
-    this.open.db.close();
+    const { db, store } = this.open;
+    try {
+      db.transaction(() => {
+        store.rollups.writeAll();
+        store.cleanShutdown = true;
+      })();
+    } catch (err) {
+      this.log.error('history could not close cleanly', { error: errorText(err) });
+    }
+    db.close();
     this.open = undefined;
   }
 
@@ -190,8 +206,7 @@ export class HistoryService implements HistoryApi {
 
   /** Retention, incremental vacuum and WAL checkpoint (the daily job; callable directly). */
   async housekeeping(signal?: AbortSignal): Promise<HousekeepingResult> {
-    this.flush();
-    const { db } = this.write();
+    const { db } = this.read();
     return housekeeping(
       db,
       this.ctx.settings.get().history,
@@ -239,9 +254,12 @@ export class HistoryService implements HistoryApi {
   }
 
   private read(): Open {
-    // Queries see what the dashboard already showed live: write the pending batch first.
+    // Queries see what the dashboard already showed live: write the pending batch and the open
+    // rollup buckets first.
     this.flush();
-    return this.write();
+    const open = this.write();
+    if (open.store.rollups.pending) open.db.transaction(() => open.store.rollups.writeAll())();
+    return open;
   }
 
   private write(): Open {

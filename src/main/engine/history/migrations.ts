@@ -12,9 +12,9 @@ import type Database from 'better-sqlite3';
  * metric, ts) index, and the rollups add about 5 %. The `readings_v` view shows rows with their
  * names for ad-hoc SQL.
  *
- * `rollups` holds per-series min/max/sum/count per 1 min, 10 min and 1 h bucket, written in the
- * same transaction as the raw rows, so range queries and stats over months read thousands of
- * buckets instead of millions of rows.
+ * `rollups` holds per-series min/max/sum/count per 1 min, 10 min and 1 h bucket (see
+ * rollup-writer.ts for how they stay in step with the raw rows), so range queries and stats over
+ * months read thousands of buckets instead of millions of rows.
  */
 export const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
@@ -70,5 +70,9 @@ export const MIGRATIONS: ((db: Database.Database) => void)[] = [
         LEFT JOIN labels src ON src.id = r.source
         LEFT JOIN labels gw ON gw.id = r.gateway;
     `);
+  },
+  (db) => {
+    // Small facts about the file itself (clean_shutdown, see ReadingStore).
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   },
 ];

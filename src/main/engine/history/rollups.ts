@@ -40,29 +40,29 @@ export function tiersUpTo(maxWidth: number): number[] {
   return TIERS.filter((w) => w <= maxWidth).reverse();
 }
 
-type Stored = Bucket & { tier: number; series: number; bucket: number };
+export type Stored = Bucket & { tier: number; series: number; bucket: number };
 
-/** Folds one value into a bucket map keyed by `${tier}:${series}:${bucketStart}`. */
+/** Folds values into per-tier bucket deltas keyed by `${tier}:${series}:${bucketStart}`. */
 export class RollupAccumulator {
-  readonly buckets = new Map<string, Stored>();
-  /** Per series, the bucket each tier wrote last: rows come mostly in time order, so this hits. */
-  private readonly recent = new Map<number, Stored[]>();
+  readonly buckets = new Map<string, Stored & { due?: boolean }>();
+  /** Per series, the delta each tier touched last: rows come mostly in time order, so this hits. */
+  private readonly recent = new Map<number, (Stored | undefined)[]>();
 
-  add(series: number, ts: number, value: number): void {
+  add(series: number, ts: number, value: number, tiers: readonly number[] = TIERS): void {
     let recent = this.recent.get(series);
     if (!recent) this.recent.set(series, (recent = []));
-    for (let t = 0; t < TIERS.length; t++) {
-      const tier = TIERS[t]!;
+    for (let t = 0; t < tiers.length; t++) {
+      const tier = tiers[t]!;
       const bucket = Math.floor(ts / tier) * tier;
-      let b: Stored | undefined = recent[t];
+      let b = recent[t];
       if (b === undefined || b.bucket !== bucket) {
         const key = `${tier}:${series}:${bucket}`;
-        const found: Stored = this.buckets.get(key) ?? {
-          ...{ tier, series, bucket, n: 0, sum: 0 },
-          ...{ vmin: value, tmin: ts, vmax: value, tmax: ts },
-        };
-        this.buckets.set(key, found);
-        recent[t] = b = found;
+        b = this.buckets.get(key);
+        if (!b) {
+          b = { tier, series, bucket, n: 0, sum: 0, vmin: value, tmin: ts, vmax: value, tmax: ts };
+          this.buckets.set(key, b);
+        }
+        recent[t] = b;
       }
       b.n++;
       b.sum += value;
@@ -75,6 +75,18 @@ export class RollupAccumulator {
         b.tmax = ts;
       }
     }
+  }
+
+  /** The delta of one bucket, if any is pending. */
+  get(tier: number, series: number, bucket: number): (Stored & { due?: boolean }) | undefined {
+    return this.buckets.get(`${tier}:${series}:${bucket}`);
+  }
+
+  /** Forgets a written delta (and the shortcut to it). */
+  delete(b: Stored): void {
+    this.buckets.delete(`${b.tier}:${b.series}:${b.bucket}`);
+    const recent = this.recent.get(b.series);
+    if (recent) for (let t = 0; t < recent.length; t++) if (recent[t] === b) recent[t] = undefined;
   }
 
   clear(): void {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Device, Reading, ReadingStatus } from '../../../shared/model.js';
 import type { SyncCursor } from '../services.js';
-import { RollupAccumulator, UPSERT_ROLLUP } from './rollups.js';
+import { RollupWriter } from './rollup-writer.js';
 
 /** ReadingStatus <-> small integer; 'ok' is stored as NULL. */
 export const STATUS_CODES: Record<ReadingStatus, number | null> = {
@@ -37,15 +37,19 @@ const isStorable = (r: Reading): boolean =>
 export class ReadingStore {
   private readonly seriesIds = new Map<string, number>();
   private readonly labelIds = new Map<string, number>();
-  private readonly acc = new RollupAccumulator();
+  readonly rollups: RollupWriter;
   private readonly stmts;
 
   constructor(readonly db: Database.Database) {
+    this.rollups = new RollupWriter(db);
     this.stmts = {
       insert: db.prepare(
         'INSERT OR IGNORE INTO readings (series, ts, value, status, source, gateway) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      rollup: db.prepare(UPSERT_ROLLUP),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       findSeries: db.prepare('SELECT id FROM series WHERE device_id = ? AND metric = ?').pluck(),
       addSeries: db.prepare('INSERT INTO series (device_id, metric) VALUES (?, ?)'),
       findLabel: db.prepare('SELECT id FROM labels WHERE text = ?').pluck(),
@@ -97,7 +101,7 @@ export class ReadingStore {
    */
   insert(readings: readonly Reading[]): number {
     let added = 0;
-    const { insert, rollup } = this.stmts;
+    const { insert } = this.stmts;
     for (const r of readings) {
       const ts = Math.round(r.ts);
       if (!isStorable(r) || !Number.isFinite(ts)) {
@@ -124,21 +128,35 @@ export class ReadingStore {
       );
       if (res.changes === 0) continue;
       added++;
-      if (value !== null) this.acc.add(series, ts, value);
+      if (value !== null) this.rollups.add(series, ts, value);
     }
-    for (const b of this.acc.buckets.values()) rollup.run(b);
-    this.acc.clear();
+    this.rollups.writeDue();
     return added;
   }
 
   /** Readings refused as malformed since the last look (the service logs and resets it). */
   skipped = 0;
 
-  /** After a rolled-back transaction: ids handed out inside it no longer exist. */
+  /**
+   * After a rolled-back transaction (call outside it): ids handed out inside it no longer exist,
+   * and the pending rollup deltas included rows that were never stored.
+   */
   resetCaches(): void {
     this.seriesIds.clear();
     this.labelIds.clear();
-    this.acc.clear();
+    this.rollups.reset();
+  }
+
+  /**
+   * Whether the last run wrote everything out before closing. While running it says no, so a
+   * crash is noticed at the next start (and the open rollup buckets rebuilt).
+   */
+  get cleanShutdown(): boolean {
+    return this.stmts.getMeta.get('clean_shutdown') === '1';
+  }
+
+  set cleanShutdown(clean: boolean) {
+    this.stmts.setMeta.run('clean_shutdown', clean ? '1' : '0');
   }
 
   getCursor(deviceId: string, key: string): string | undefined {

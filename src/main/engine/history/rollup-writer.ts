@@ -1,0 +1,114 @@
+import type Database from 'better-sqlite3';
+import { RollupAccumulator, TIERS, UPSERT_ROLLUP, type Stored } from './rollups.js';
+
+/**
+ * Keeps the rollups in step with the raw rows while writing each bucket about once.
+ *
+ * Per series and tier, the newest bucket seen stays "open" in memory: live readings arrive in
+ * time order, so it keeps changing for a minute (or an hour) and writing it with every 100 ms
+ * batch would triple the writes. A bucket is written, in the same transaction as the rows that
+ * close it, when a newer bucket starts; an older bucket (a sync of stored records) is written
+ * with its own transaction. Queries and shutdown write the open ones too (`writeAll`).
+ *
+ * Crash safety: open buckets are always at or after the newest bucket written for their series,
+ * so after a crash (or a rolled-back transaction) `recover` recomputes, per series and tier,
+ * every bucket from the newest stored one on, from the raw rows, which are the truth.
+ */
+export class RollupWriter {
+  private readonly acc = new RollupAccumulator();
+  /** Per series, per tier: the start of the open (newest) bucket. */
+  private readonly open = new Map<number, number[]>();
+  private readonly stmts;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmts = {
+      upsert: db.prepare(UPSERT_ROLLUP),
+      newest: db.prepare('SELECT max(bucket) FROM rollups WHERE tier = ? AND series = ?').pluck(),
+      drop: db.prepare('DELETE FROM rollups WHERE tier = ? AND series = ? AND bucket >= ?'),
+      raw: db
+        .prepare(
+          'SELECT ts, value FROM readings WHERE series = ? AND ts >= ? AND value IS NOT NULL ORDER BY ts',
+        )
+        .raw(),
+      allSeries: db.prepare('SELECT id FROM series').pluck(),
+    };
+  }
+
+  /** Folds a newly stored value in (call inside the transaction that stored it). */
+  add(series: number, ts: number, value: number): void {
+    let open = this.open.get(series);
+    if (!open) {
+      // Start from the newest stored bucket, so nothing older than it is ever left pending.
+      open = TIERS.map((w) => (this.stmts.newest.get(w, series) as number | null) ?? -Infinity);
+      this.open.set(series, open);
+    }
+    this.acc.add(series, ts, value);
+    for (let t = 0; t < TIERS.length; t++) {
+      const w = TIERS[t]!;
+      const bucket = Math.floor(ts / w) * w;
+      if (bucket > open[t]!) {
+        const prev = this.acc.get(w, series, open[t]!);
+        if (prev) prev.due = true; // a newer bucket began: the previous one is complete
+        open[t] = bucket;
+      } else if (bucket < open[t]!) {
+        this.acc.get(w, series, bucket)!.due = true;
+      }
+    }
+  }
+
+  /** Writes the completed buckets (call at the end of each write transaction). */
+  writeDue(): void {
+    for (const b of [...this.acc.buckets.values()]) if (b.due) this.write(b);
+  }
+
+  /** Writes every pending bucket, open ones included (before queries, at shutdown). */
+  writeAll(): void {
+    for (const b of [...this.acc.buckets.values()]) this.write(b);
+  }
+
+  get pending(): number {
+    return this.acc.buckets.size;
+  }
+
+  /**
+   * After a rolled-back transaction the pending deltas are wrong: drop them and rebuild the
+   * series they touched from the raw rows. Call outside any transaction.
+   */
+  reset(): void {
+    const touched = [...this.open.keys()];
+    this.acc.clear();
+    this.open.clear();
+    this.recover(touched);
+  }
+
+  /** Rebuilds each series' buckets from its newest stored one on (all series by default). */
+  recover(series?: number[]): number {
+    let rebuilt = 0;
+    const ids = series ?? (this.stmts.allSeries.all() as number[]);
+    for (const id of ids) {
+      this.db.transaction(() => {
+        for (const w of TIERS) {
+          const from = (this.stmts.newest.get(w, id) as number | null) ?? -Infinity;
+          if (from !== -Infinity) this.stmts.drop.run(w, id, from);
+          const acc = new RollupAccumulator();
+          const start = from === -Infinity ? Number.MIN_SAFE_INTEGER : from;
+          for (const [ts, v] of this.stmts.raw.iterate(id, start) as Iterable<[number, number]>)
+            acc.add(id, ts, v, [w]);
+          for (const b of acc.buckets.values()) this.stmts.upsert.run(strip(b));
+          rebuilt += acc.buckets.size;
+        }
+      })();
+    }
+    return rebuilt;
+  }
+
+  private write(b: Stored & { due?: boolean }): void {
+    this.stmts.upsert.run(strip(b));
+    this.acc.delete(b);
+  }
+}
+
+const strip = ({ tier, series, bucket, n, sum, vmin, tmin, vmax, tmax }: Stored) => ({
+  ...{ tier, series, bucket, n, sum },
+  ...{ vmin, tmin, vmax, tmax },
+});
