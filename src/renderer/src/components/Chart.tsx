@@ -129,7 +129,7 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
       off();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [store, deviceId, metric, series, from, live]);
+  }, [store, deviceId, metric, series, from, to, live]);
 
   const empty = series && series.ts.length === 0 && !store.liveSeries(deviceId, metric)?.ts.length;
   return (

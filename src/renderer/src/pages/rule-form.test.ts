@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ruleInputSchema } from '../../../shared/contract/index';
+import { draftOf, newDraft, parseCommand, toRuleInput } from './rule-form';
+
+describe('rule form', () => {
+  it('turns a filled-in draft into a rule the engine’s schema accepts, and back', () => {
+    const d = { ...newDraft(), name: 'Fan on', deviceId: 'strap', value: '170', forSec: '30' };
+    d.actions = [
+      {
+        ...d.actions[0],
+        type: 'command',
+        deviceId: 'fan',
+        entity: 'fan',
+        command: 'state=ON, speed=3',
+      },
+    ];
+    const parsed = ruleInputSchema.parse(toRuleInput(d));
+    expect(parsed).toMatchObject({
+      kind: 'threshold',
+      metric: 'heart_rate',
+      op: 'above',
+      value: 170,
+      forSec: 30,
+      actions: [{ type: 'command', command: { state: 'ON', speed: 3 } }],
+    });
+    const again = draftOf({ ...parsed, id: 'r1' } as never);
+    expect(again).toMatchObject({ id: 'r1', name: 'Fan on', value: '170', forSec: '30' });
+  });
+
+  it('leaves empty numbers for the engine to name', () => {
+    const r = ruleInputSchema.safeParse(
+      JSON.parse(JSON.stringify({ rule: toRuleInput({ ...newDraft(), name: 'x' }) })).rule,
+    );
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0].path).toEqual(['value']);
+  });
+
+  it('parses key=value commands', () => {
+    expect(parseCommand('state=ON, brightness=40, on=true, t=a=b')).toEqual({
+      state: 'ON',
+      brightness: 40,
+      on: true,
+      t: 'a=b',
+    });
+  });
+});
