@@ -106,14 +106,12 @@ describe('command round trip with scripted devices', () => {
     sim.mute('living_room/bulb');
     const a = await command('sim_hall_light', 'light/sim_hall_light', { brightness: 80 });
     const b = await command('0x000b57fffe1a2b01', 'light', { state: 'OFF' });
-    const started = Date.now();
     const [ra, rb] = await Promise.all([outcome(a.id), outcome(b.id)]);
     expect(ra).toMatchObject({
       state: 'failed',
       reason: `no confirmation within ${TIMEOUT_MS} ms`,
     });
     expect(rb.state).toBe('failed');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     sim.mute('hall_light', false);
     sim.mute('living_room/bulb', false);
   });
