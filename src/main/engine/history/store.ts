@@ -35,7 +35,8 @@ const isStorable = (r: Reading): boolean =>
  * readings, its rollups and a cursor commit together or not at all.
  */
 export class ReadingStore {
-  private readonly seriesIds = new Map<string, number>();
+  /** device id -> metric -> series id (nested: no key string built per row). */
+  private readonly seriesIds = new Map<string, Map<string, number>>();
   private readonly labelIds = new Map<string, number>();
   readonly rollups: RollupWriter;
   private readonly stmts;
@@ -74,14 +75,16 @@ export class ReadingStore {
   seriesId(deviceId: string, metric: string, create: true): number;
   seriesId(deviceId: string, metric: string, create?: false): number | undefined;
   seriesId(deviceId: string, metric: string, create = false): number | undefined {
-    const key = `${deviceId}\u0000${metric}`;
-    let id = this.seriesIds.get(key);
+    let metrics = this.seriesIds.get(deviceId);
+    let id = metrics?.get(metric);
     if (id !== undefined) return id;
     id = this.stmts.findSeries.get(deviceId, metric) as number | undefined;
     if (id === undefined && create) {
       id = Number(this.stmts.addSeries.run(deviceId, metric).lastInsertRowid);
     }
-    if (id !== undefined) this.seriesIds.set(key, id);
+    if (id === undefined) return undefined;
+    if (!metrics) this.seriesIds.set(deviceId, (metrics = new Map()));
+    metrics.set(metric, id);
     return id;
   }
 
