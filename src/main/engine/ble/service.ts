@@ -48,6 +48,8 @@ export class BleService implements BleApi {
   private ownWorld = false;
   private paused = false;
   private loaded = false;
+  /** Paired devices listed in the registry during this run. */
+  private readonly announced = new Set<string>();
   private offSettings: (() => void) | null = null;
   private readonly presence: Presence;
   private readonly jobs: PullJobs;
@@ -155,6 +157,7 @@ export class BleService implements BleApi {
     const paired = new Map(s.paired.map((p) => [p.id, p]));
     const active = !this.paused;
     this.stopSessions((id) => !active || !paired.has(id));
+    for (const id of this.announced) if (!paired.has(id)) this.announced.delete(id);
     for (const p of paired.values()) {
       const sess = this.sessions.get(p.id);
       if (sess) {
@@ -164,17 +167,22 @@ export class BleService implements BleApi {
           if (p.mode === 'keep') sess.start();
         }
       }
-      if (!this.ctx.devices.get(p.id))
+      if (!this.announced.has(p.id)) {
+        // Listed at once; away until heard from in this run (a restored snapshot may say online).
+        this.announced.add(p.id);
+        const known = this.ctx.devices.get(p.id);
+        const seen = this.scanner?.get(p.id);
         this.ctx.devices.upsert({
           id: p.id,
-          name: p.name || undefined,
+          name: p.name || known?.name || undefined,
           transport: this.transport,
-          source: this.scanner?.get(p.id)?.services.includes(BTHOME_UUID) ? 'bthome' : 'ble',
-          kind: (this.scanner?.get(p.id)?.kind as DeviceKind | undefined) ?? 'other',
+          source: known?.source ?? (seen?.services.includes(BTHOME_UUID) ? 'bthome' : 'ble'),
+          kind: known?.kind ?? (seen?.kind as DeviceKind | undefined) ?? 'other',
           paired: true,
           online: false,
           gateways: [this.ctx.gatewayId()],
         });
+      }
       const p0 = active ? this.scanner?.peripherals.get(p.id) : undefined;
       if (p0) this.ensureSession(p.id, p0);
     }
