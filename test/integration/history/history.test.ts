@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { historyService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
@@ -285,6 +285,9 @@ describe('history: retention', () => {
     const res = await history.housekeeping();
     // heart_rate: 10 days of 24 rows are older than 90 days; battery: 70 days older than 30.
     expect(res).toMatchObject({ deleted: 10 * 24 + 70 * 24, complete: true });
+    // The freed pages went back to the file system (incremental vacuum), the WAL was truncated.
+    expect(history.db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(statSync(`${history.file}-wal`).size).toBe(0);
     const dev = 'aa:bb:cc:dd:ee:01';
     const hr = await engine.request('queryStats', {
       deviceId: dev,

@@ -1,4 +1,11 @@
-import { createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  type WriteStream,
+} from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -39,6 +46,7 @@ export async function exportReadings(
   req: ExportRequest,
   opts: ExportOptions,
 ): Promise<{ path: string; rows: number }> {
+  mkdirSync(opts.exportsDir, { recursive: true });
   const base = join(
     opts.exportsDir,
     `${safeName(req.deviceId)}_${req.metric ?? 'all'}_${stamp(opts.now)}`,

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Device, Reading } from '../../../shared/model.js';
@@ -91,6 +92,7 @@ export class HistoryService implements HistoryApi {
   }
 
   start(): void {
+    mkdirSync(this.ctx.ports.paths.dataDir, { recursive: true });
     const { db } = openDatabase({
       file: this.file,
       log: this.log,

@@ -55,8 +55,9 @@ export async function housekeeping(
   // Series with no rows left keep their dictionary entry: ids stay stable for the writer's cache.
   const freed = db.pragma('freelist_count', { simple: true }) as number;
   if (freed > 0) db.pragma(`incremental_vacuum(${freed})`);
-  db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('optimize');
+  // Last, so the WAL ends empty: everything above is folded into the main file.
+  db.pragma('wal_checkpoint(TRUNCATE)');
   log.info('history housekeeping done', { deleted, rollupsDeleted, pagesFreed: freed });
   return { deleted, rollupsDeleted, complete: true };
 }
