@@ -1,21 +1,18 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert, MqttStatus } from '../../../shared/contract/index.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
 import { WearableBridge } from './bridge.js';
+import { BrokerConnection } from './connection.js';
 import { credentialHandlers } from './credentials.js';
 import {
-  clientOptions,
   describeError,
   EMBEDDED_PASSWORD_SECRET,
-  isRefusal,
   PASSWORD_SECRET,
   testConnection,
-  urlOf,
   type Endpoint,
 } from './connect-options.js';
 import { EmbeddedBroker } from './embedded-broker.js';
@@ -23,7 +20,7 @@ import { GatewayPeers } from './gateways.js';
 import { Outbox } from './outbox.js';
 import { OutboxSender } from './sender.js';
 import { SubscriptionTable } from './subscriptions.js';
-import { alertTopic, hasWildcard, statusTopic } from './topics.js';
+import { alertTopic, hasWildcard } from './topics.js';
 
 export interface MqttServiceOptions {
   /** The outbox's database; default: the history service's, else a file of our own. */
@@ -49,15 +46,11 @@ export class MqttService implements MqttApi {
   private readonly connectedListeners = new Set<() => void>();
   private outbox!: Outbox;
   private sender!: OutboxSender;
+  private conn!: BrokerConnection;
   private ownDb: Database.Database | null = null;
-  private client: MqttClient | null = null;
-  private generation = 0;
-  private attempt = 0;
-  private retryTimer: unknown = null;
   private statusTimer: unknown = null;
   private embedded: EmbeddedBroker | null = null;
   private status: MqttStatus = { state: 'disabled', outboxPending: 0 };
-  private lastError: unknown = null;
   private disposed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => void)[] = [];
@@ -90,6 +83,18 @@ export class MqttService implements MqttApi {
       window: this.opts.inflightWindow ?? 16,
       onProgress: () => this.pendingChanged(),
     });
+    this.conn = new BrokerConnection({
+      ctx: this.ctx,
+      log: this.log,
+      table: this.table,
+      sender: this.sender,
+      endpoint: () => this.endpoint(),
+      backoff: this.opts.backoff ?? { baseMs: 1000, capMs: 60_000 },
+      connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
+      setStatus: (p) => this.setStatus(p),
+      onConnected: () => this.fireConnected(),
+      enqueue: (step) => this.enqueue(step),
+    });
     this.status.outboxPending = this.outbox.size;
     this.watchHomeAssistant();
     let key = connectionKey(this.ctx.settings.get());
@@ -102,7 +107,7 @@ export class MqttService implements MqttApi {
       }),
       this.ctx.ports.power.onResume(() => {
         // After a sleep the old socket is likely dead: do not wait for the backoff or keepalive.
-        if (this.status.state !== 'connected') this.enqueue(() => this.connectNow());
+        if (!this.conn.connected) this.enqueue(() => this.conn.connectNow());
       }),
     );
     this.bridge = new WearableBridge(this.ctx, this);
@@ -117,10 +122,9 @@ export class MqttService implements MqttApi {
     for (const c of this.cleanups.splice(0)) c();
     this.bridge?.dispose();
     this.peers?.dispose();
-    this.clearRetry();
     if (this.statusTimer) this.ctx.ports.clock.clearTimeout(this.statusTimer);
     await this.chain.catch(() => {});
-    await this.closeClient(true);
+    await this.conn?.close(true);
     await this.embedded?.stop();
     this.embedded = null;
     this.ownDb?.close();
@@ -134,12 +138,16 @@ export class MqttService implements MqttApi {
       this.table.reportOnce(`publish\u0000${topic}`, 'refused to publish to an invalid topic', {});
       return;
     }
+    if (!this.outbox) {
+      this.log.warn('publish before the MQTT service started: dropped', { topic });
+      return;
+    }
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const qos = opts.qos ?? 1;
     const retain = !!opts.retain;
     if (qos === 0) {
       // QoS0 is fire-and-forget by definition: not worth a disk write, dropped while offline.
-      if (this.status.state === 'connected') this.client?.publish(topic, body, { qos, retain });
+      this.conn.current?.publish(topic, body, { qos, retain });
       return;
     }
     this.outbox.add({ topic, payload: body, qos, retain }, !!opts.coalesce && retain);
@@ -148,13 +156,9 @@ export class MqttService implements MqttApi {
   }
 
   subscribe(filter: string, handler: MessageHandler): () => void {
-    if (this.table.add(filter, handler) && this.status.state === 'connected') {
-      this.client?.subscribe(filter, { qos: 1 });
-    }
+    if (this.table.add(filter, handler)) this.conn?.current?.subscribe(filter, { qos: 1 });
     return () => {
-      if (this.table.remove(filter, handler) && this.status.state === 'connected') {
-        this.client?.unsubscribe(filter);
-      }
+      if (this.table.remove(filter, handler)) this.conn?.current?.unsubscribe(filter);
     };
   }
 
@@ -193,7 +197,7 @@ export class MqttService implements MqttApi {
   }
 
   private async reconfigure(): Promise<void> {
-    await this.closeClient(false);
+    await this.conn.close(false);
     const s = this.ctx.settings.get().mqtt;
     if (s.host) {
       if (this.embedded) {
@@ -217,8 +221,7 @@ export class MqttService implements MqttApi {
         return;
       }
     }
-    this.attempt = 0;
-    this.connectNow();
+    this.conn.connectNow(true);
   }
 
   private endpoint(): Endpoint {
@@ -240,82 +243,6 @@ export class MqttService implements MqttApi {
     };
   }
 
-  private connectNow(): void {
-    if (this.disposed) return;
-    this.clearRetry();
-    if (this.client) this.dropClient();
-    const s = this.ctx.settings.get().mqtt;
-    const endpoint = this.endpoint();
-    const url = urlOf(endpoint);
-    const gen = ++this.generation;
-    this.lastError = null;
-    let options;
-    try {
-      options = clientOptions(
-        s,
-        endpoint,
-        this.ctx.gatewayId(),
-        this.opts.connectTimeoutMs ?? 10_000,
-      );
-    } catch (err) {
-      this.lastError = err;
-      this.scheduleRetry(url, true);
-      return;
-    }
-    this.setStatus({
-      state: this.attempt > 0 ? 'reconnecting' : 'connecting',
-      url,
-      nextDelayMs: undefined,
-    });
-    const client = mqtt.connect(options);
-    this.client = client;
-    client.on('connect', () => gen === this.generation && this.onConnect(client, url));
-    client.on('message', (topic, payload, packet) =>
-      this.table.dispatch(topic, payload, packet.retain),
-    );
-    client.on('error', (err) => {
-      if (gen === this.generation) this.lastError = err;
-    });
-    client.on('close', () => {
-      if (gen !== this.generation) return;
-      // mqtt.js may report the CONNACK refusal just after 'close': decide on the next turn.
-      setImmediate(() => {
-        if (gen !== this.generation || this.disposed) return;
-        this.dropClient();
-        this.scheduleRetry(url, isRefusal(this.lastError));
-      });
-    });
-  }
-
-  private onConnect(client: MqttClient, url: string): void {
-    const wasRetry = this.attempt > 0;
-    this.attempt = 0;
-    this.setStatus({
-      state: 'connected',
-      url,
-      attempt: undefined,
-      nextDelayMs: undefined,
-      reason: undefined,
-    });
-    this.log.info(wasRetry ? 'reconnected to the broker' : 'connected to the broker', { url });
-    // The availability message belongs to this connection only, so it is sent directly.
-    client.publish(statusTopic(this.ctx.gatewayId()), 'online', { qos: 1, retain: true });
-    const filters = this.table.list();
-    if (filters.length) {
-      client.subscribe(
-        Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])),
-        (err, granted) => {
-          if (err) this.log.warn('subscribe failed', { error: String(err) });
-          for (const g of granted ?? [])
-            if (g.qos === 128)
-              this.log.warn('the broker refused a subscription', { filter: g.topic });
-        },
-      );
-    }
-    this.sender.attach(client);
-    this.fireConnected();
-  }
-
   private fireConnected(): void {
     for (const l of this.connectedListeners) {
       try {
@@ -324,85 +251,6 @@ export class MqttService implements MqttApi {
         this.log.error('an onConnected listener failed', { error: String(err) });
       }
     }
-  }
-
-  private scheduleRetry(url: string, refused: boolean): void {
-    if (this.disposed) return;
-    this.attempt += 1;
-    const { baseMs, capMs } = this.opts.backoff ?? { baseMs: 1000, capMs: 60_000 };
-    const raw = Math.min(capMs, baseMs * 2 ** Math.min(this.attempt - 1, 20));
-    // A refusal (bad password) will not fix itself quickly: wait the longest delay.
-    const delay = Math.round((refused ? capMs : raw) * (0.8 + Math.random() * 0.4));
-    const reason = describeError(this.lastError, url);
-    this.setStatus({
-      state: refused ? 'error' : 'reconnecting',
-      url,
-      attempt: this.attempt,
-      nextDelayMs: delay,
-      reason,
-    });
-    if (this.attempt === 1 || refused)
-      this.log.warn('broker connection lost or refused', { url, reason });
-    this.retryTimer = this.ctx.ports.clock.setTimeout(() => {
-      this.retryTimer = null;
-      this.enqueue(() => this.connectNow());
-    }, delay);
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer) this.ctx.ports.clock.clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  /** Forgets the current client at once (its late callbacks are ignored by generation). */
-  private dropClient(): void {
-    this.generation += 1;
-    this.sender.detach();
-    const c = this.client;
-    this.client = null;
-    if (c) {
-      c.removeAllListeners('close');
-      c.on('error', () => {});
-      c.end(true);
-    }
-  }
-
-  /** Ends the connection; a graceful end says `offline` itself (a DISCONNECT suppresses the will). */
-  private async closeClient(final: boolean): Promise<void> {
-    this.clearRetry();
-    const c = this.client;
-    if (c && this.status.state === 'connected') {
-      this.generation += 1;
-      this.sender.detach();
-      this.client = null;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1000);
-        c.publish(statusTopic(this.ctx.gatewayId()), 'offline', { qos: 1, retain: true }, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-      c.removeAllListeners('close');
-      c.on('error', () => {});
-      // end(false) waits for in-flight messages, which never finish on a dead socket: bounded.
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          c.end(true);
-          resolve();
-        }, 1000);
-        c.end(false, {}, () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    } else if (c) {
-      this.dropClient();
-    }
-    this.setStatus({
-      state: final ? 'disabled' : 'connecting',
-      attempt: undefined,
-      nextDelayMs: undefined,
-    });
   }
 
   // ---- status ----
