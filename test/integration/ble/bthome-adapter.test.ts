@@ -113,9 +113,11 @@ describe('adapter states', () => {
     b = await startBle({ settings: { paired: [paired(A.strap)] } });
     await b.waitLog(logOf('connected', A.strap));
     b.world.radio.setPowered(false);
-    await b.t.waitFor((x) => x.status?.ble.adapter === 'poweredOff');
+    const off = await b.waitNew((x) => x.status?.ble.adapter === 'poweredOff');
+    expect(off.status?.ble.reason).toBe('Bluetooth adapter poweredOff');
+    expect(b.world.strap.connected).toBe(false);
     b.world.radio.setPowered(true);
-    await b.t.waitFor((x) => x.status?.ble.adapter === 'scanning');
+    await b.waitNew((x) => x.status?.ble.adapter === 'scanning');
     const n = b.t.engine.logging
       .entries({ limit: 2000 })
       .filter(logOf('connected', A.strap)).length;
@@ -126,5 +128,28 @@ describe('adapter states', () => {
     )
       await new Promise((r) => setTimeout(r, 10));
     expect(b.t.engine.status().ble.connected).toBe(1);
+  });
+
+  it('pausing lets every device go; resuming connects again; disabling turns the adapter off', async () => {
+    b = await startBle({ settings: { paired: [paired(A.strap)] } });
+    await b.waitLog(logOf('connected', A.strap));
+    b.t.engine.setPaused(true);
+    await b.waitNew((x) => x.status?.ble.connected === 0);
+    expect(b.world.strap.connected).toBe(false);
+    const n = b.t.engine.logging
+      .entries({ limit: 2000 })
+      .filter(logOf('connected', A.strap)).length;
+    b.t.engine.setPaused(false);
+    await b.waitNew((x) => x.status?.ble.connected === 1);
+    expect(
+      b.t.engine.logging.entries({ limit: 2000 }).filter(logOf('connected', A.strap)).length,
+    ).toBe(n + 1);
+    await b.request('updateSettings', { ble: { enabled: false } });
+    await b.waitNew(
+      (x) =>
+        x.status?.ble.adapter === 'poweredOff' &&
+        x.status.ble.reason === 'Bluetooth is off in settings',
+    );
+    expect(b.world.strap.connected).toBe(false);
   });
 });

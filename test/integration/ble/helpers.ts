@@ -14,6 +14,8 @@ export interface BleTest {
   readings: Reading[];
   waitReading(pred: (r: Reading) => boolean, timeoutMs?: number): Promise<Reading>;
   waitLog(pred: (e: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** Like t.waitFor, but only batches pushed from now on count (not an earlier state). */
+  waitNew(pred: (b: EventBatch) => boolean, timeoutMs?: number): Promise<EventBatch>;
   request<T>(method: string, input?: unknown): Promise<T>;
   close(): Promise<void>;
 }
@@ -82,6 +84,10 @@ export async function startBle(
       if (seen) return seen;
       const b = await t.waitFor((x: EventBatch) => !!x.log?.some(pred), timeoutMs);
       return b.log!.find(pred)!;
+    },
+    waitNew(pred, timeoutMs) {
+      const from = t.batches.length;
+      return t.waitFor((x) => t.batches.indexOf(x) >= from && pred(x), timeoutMs);
     },
     async request<T>(method: string, input?: unknown) {
       const res = await t.engine.request(method, input ?? {});

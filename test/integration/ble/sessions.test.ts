@@ -102,7 +102,7 @@ describe('BLE sessions over the simulated radio', () => {
     await b.waitLog(logOf('device away', A.strap), 20_000);
     expect(b.t.engine.devices.get(A.strap)?.online).toBe(false);
     b.world.strap.comeBack();
-    await b.t.waitFor(
+    await b.waitNew(
       (x) => !!x.devicesChanged?.upserted.some((d) => d.id === A.strap && d.online),
       20_000,
     );
