@@ -33,13 +33,24 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
     <li ref={ref} className={`card full ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
       <div className="card-head">
         <KindIcon kind={d.kind} />
-        <a className="card-name" href={deviceHref(d.id)}>
+        <a className="card-name" href={deviceHref(d.id)} title={d.name || d.id}>
           {d.name || d.id}
         </a>
         <span className={`badge ${d.online ? 'ok' : 'muted'}`}>{d.online ? 'online' : 'away'}</span>
       </div>
       <dl className="values">
-        {metrics.length === 0 && <div className="muted">No readings yet</div>}
+        {metrics.length === 0 && !d.controls?.length && (
+          <div className="muted">No readings yet</div>
+        )}
+        {metrics.length === 0 &&
+          d.controls?.slice(0, 2).map((c) => (
+            <div key={c.entity} className="value" data-entity={c.entity}>
+              <dt>{c.name || c.kind}</dt>
+              <dd>
+                <span className="num">{controlSummary(d.state, c.entity, d.controls!.length)}</span>
+              </dd>
+            </div>
+          ))}
         {metrics.map((m) => {
           const lv = d.latest[m];
           const unit = lv?.unit ?? metricUnit(m);
@@ -76,3 +87,22 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
     </li>
   );
 });
+
+/** "on · 60 %", "locked", "21 °C": what a controllable device is doing, from its state. */
+function controlSummary(
+  state: Record<string, unknown> | undefined,
+  entity: string,
+  controls: number,
+): string {
+  const own = state?.[entity];
+  const st = (own && typeof own === 'object' ? own : controls <= 1 ? state : undefined) as
+    Record<string, unknown> | undefined;
+  if (!st) return '—';
+  const parts: string[] = [];
+  if (st.state !== undefined) parts.push(String(st.state).toLowerCase());
+  if (typeof st.brightness === 'number' && String(st.state).toUpperCase() !== 'OFF')
+    parts.push(`${st.brightness} %`);
+  if (typeof st.setpoint === 'number') parts.push(`set ${st.setpoint} °C`);
+  if (typeof st.position === 'number') parts.push(`${st.position} % open`);
+  return parts.join(' · ') || '—';
+}
