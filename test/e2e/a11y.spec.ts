@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// Callbacks passed to page.evaluate run in the browser.
 import { expect, test } from './fixtures';
 import { deviceHash, STRAP } from './ids';
 
