@@ -41,6 +41,9 @@ describe('simulate mode (what `serve --simulate` runs)', () => {
     const want: [string, string][] = [
       [A.strap, 'heart_rate'],
       [A.cycling, 'power'],
+      [A.cycling, 'speed'],
+      [A.cycling, 'cadence'],
+      [A.scale, 'weight'],
       [A.climate, 'temperature'],
       [A.door, 'state'],
       [A.glucose, 'glucose'],

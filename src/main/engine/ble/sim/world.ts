@@ -33,8 +33,13 @@ export interface SimWorld {
   bindKeys: Record<string, string>;
 }
 
-/** The simulated household: every kind of device the app understands, deterministic by `seed`. */
-export function createSimWorld(opts: SimulatedRadioOptions & { seed?: number } = {}): SimWorld {
+/**
+ * The simulated household: every kind of device the app understands, deterministic by `seed`.
+ * `demo` adds a little history (a weighing taken before the app ran), which tests leave out.
+ */
+export function createSimWorld(
+  opts: SimulatedRadioOptions & { seed?: number; demo?: boolean } = {},
+): SimWorld {
   const seed = opts.seed ?? 1;
   const radio = new SimulatedRadio(opts);
   const a = SIM_ADDRESSES;
@@ -50,6 +55,8 @@ export function createSimWorld(opts: SimulatedRadioOptions & { seed?: number } =
     spareStrap: new HeartRateStrap(a.spareStrap, 'HB Strap 2', seed + 1),
   };
   radio.add(w.strap, w.thermometer, w.scale, w.glucose, w.cycling, w.climate, w.door, w.spareStrap);
+  // Someone stood on the scale before the app was around: delivered on the first connection.
+  if (opts.demo) w.scale.measure();
   const keep = (id: string, name: string) => ({ id, name, mode: 'keep' as const });
   return {
     ...w,
