@@ -75,6 +75,12 @@ describe('BLE pairing and live readings (real noble over the simulated radio)', 
     expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const unknown = await b.t.engine.request('pairDevice', { id: 'de:ad:be:ef:00:00' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // An allow list shows only what it names.
+    await b.request('updateSettings', { ble: { deny: [], allow: [A.strap], minRssi: -100 } });
+    await b.t.waitFor((x) => !!x.scanResults?.some((r) => r.id === A.strap));
+    expect((await b.request<ScanResult[]>('listScanResults')).map((r) => r.id)).toEqual([A.strap]);
+    const notAllowed = await b.t.engine.request('pairDevice', { id: A.scale });
+    expect(notAllowed).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('reports pairing progress for a periodic device and for an encrypted BTHome sensor', async () => {

@@ -54,7 +54,7 @@ export class DeviceSession {
   private link: Link | null = null;
   private timer: unknown = null;
   private pulling: Promise<number> | null = null;
-  private readonly decoderState = createDecoderState();
+  private decoderState = createDecoderState();
 
   constructor(
     readonly id: string,
@@ -160,6 +160,8 @@ export class DeviceSession {
     progress?.('searching');
     const p = await this.d.findPeripheral(this.id, connectMs, ac.signal);
     const link: Link = { peripheral: p, ac, chars: new Map(), closing: false };
+    // Speed and cadence come from differences between notifications: never across a gap.
+    this.decoderState = createDecoderState();
     this.link = link;
     const op = <T>(x: Promise<T>, what: string) => guarded(x, what, opMs, ac.signal, clock);
     progress?.('connecting');
