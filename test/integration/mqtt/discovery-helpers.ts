@@ -32,7 +32,7 @@ export async function smartHomeEngine(
       smartHomeService({ simulateHome: false, ...opts }),
     ],
   });
-  await waitFor('MQTT connected', () => te.engine.status().mqtt.state === 'connected');
+  await waitFor('MQTT connected', () => te.engine.status().mqtt.state === 'connected', 20_000);
   return te;
 }
 
@@ -59,7 +59,7 @@ export async function send(
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false,
-  timeoutMs = 8000,
+  timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
