@@ -1,7 +1,11 @@
-/// <reference lib="dom" />
-// Callbacks passed to page.evaluate run in the browser.
 import { expect, test } from './fixtures';
 import { deviceHash, STRAP } from './ids';
+
+/** Browser globals for page.evaluate callbacks (the test files compile without the DOM lib). */
+interface Win {
+  getComputedStyle(el: unknown): { outlineStyle: string; backgroundColor: string };
+  document: { body: unknown };
+}
 
 test('keyboard navigation with a visible focus ring, and roles on the controls', async ({
   dashboard: page,
@@ -14,7 +18,9 @@ test('keyboard navigation with a visible focus ring, and roles on the controls',
     .getByRole('navigation', { name: 'Main' })
     .getByRole('link', { name: 'Devices' });
   await expect(devices).toBeFocused();
-  const outline = await devices.evaluate((el) => getComputedStyle(el).outlineStyle);
+  const outline = await devices.evaluate(
+    (el) => (globalThis as unknown as Win).getComputedStyle(el).outlineStyle,
+  );
   expect(outline).not.toBe('none');
   // Down the menu to Bluetooth, and Enter opens it.
   await page.keyboard.press('Tab');
@@ -39,7 +45,11 @@ test('the theme follows the OS, and the settings override it', async ({
   dashboard: page,
   serve,
 }) => {
-  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const bg = () =>
+    page.evaluate(() => {
+      const w = globalThis as unknown as Win;
+      return w.getComputedStyle(w.document.body).backgroundColor;
+    });
   await page.emulateMedia({ colorScheme: 'dark' });
   const dark = await bg();
   await page.emulateMedia({ colorScheme: 'light' });
