@@ -145,4 +145,18 @@ describe('command round trip with scripted devices', () => {
       reason: expect.stringMatching(/mode: must be one of/),
     });
   });
+
+  it('refuses a command at once while the broker is away', async () => {
+    await broker.kill();
+    await waitFor('disconnected', () => te.engine.status().mqtt.state !== 'connected');
+    const r = await te.engine.request('sendCommand', {
+      deviceId: 'sim_coffee',
+      entity: 'switch/simhome/coffee',
+      command: { state: 'OFF' },
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable', message: expect.stringMatching(/not connected/) },
+    });
+  });
 });

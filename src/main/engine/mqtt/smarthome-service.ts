@@ -129,6 +129,10 @@ export class SmartHomeService implements SmartHomeApi {
       throw new EngineError('not_found', `${deviceId} has no control ${entity}`, 'entity');
     const mqtt = this.mqtt;
     if (!mqtt) throw new EngineError('unavailable', 'MQTT is not running');
+    // A command is for now: not queued for a broker that is away (it would switch a light hours later).
+    const conn = this.ctx.status().mqtt.state;
+    if (conn !== 'connected')
+      throw new EngineError('unavailable', `not connected to the MQTT broker (${conn})`);
     if (dev.source === 'ha_discovery' && this.ha) {
       const e = this.ha.entity(deviceId, entity);
       if (!e) throw new EngineError('not_found', `${entity} is gone`, 'entity');
