@@ -54,6 +54,8 @@ export class DeviceSession {
   private link: Link | null = null;
   private timer: unknown = null;
   private pulling: Promise<number> | null = null;
+  /** The search for the peripheral before a link exists, so stop() can call it off. */
+  private opening: AbortController | null = null;
   private decoderState = createDecoderState();
 
   constructor(
@@ -81,6 +83,7 @@ export class DeviceSession {
 
   stop(): void {
     this.setState('stopped');
+    this.opening?.abort();
     this.d.ctx.ports.clock.clearTimeout(this.timer);
     this.timer = null;
     this.close();
@@ -156,9 +159,13 @@ export class DeviceSession {
     const { clock } = this.d.ctx.ports;
     const { connectMs, opMs } = this.d.timeouts;
     const ac = new AbortController();
+    this.opening = ac;
     this.setState('connecting');
     progress?.('searching');
-    const p = await this.d.findPeripheral(this.id, connectMs, ac.signal);
+    const p = await this.d.findPeripheral(this.id, connectMs, ac.signal).finally(() => {
+      if (this.opening === ac) this.opening = null;
+    });
+    if (this.state === 'stopped' || ac.signal.aborted) throw new Error('session stopped');
     const link: Link = { peripheral: p, ac, chars: new Map(), closing: false };
     // Speed and cadence come from differences between notifications: never across a gap.
     this.decoderState = createDecoderState();
