@@ -194,6 +194,36 @@ describe('history: rollups', () => {
   });
 });
 
+describe('history: rollup write failures', () => {
+  it('rebuilds rollups that could not be written once writes succeed again', async () => {
+    t = await historyEngine();
+    const { engine, history } = t;
+    const q = { deviceId: 'aa:bb:cc:dd:ee:01', metric: 'heart_rate', from: 0, to: 4e12 };
+    history.commitRecords(Array.from({ length: 500 }, (_, i) => reading(T0 + i * 1000, i)));
+    // Every rollup write fails from now on (as with a full disk): the query's attempt to store
+    // the open buckets, and the rebuild after it.
+    history.db.exec(`CREATE TEMP TRIGGER no_rollups BEFORE INSERT ON rollups
+      BEGIN SELECT RAISE(ABORT, 'rollups refused'); END`);
+    expect((await engine.request('queryStats', q)).ok).toBe(true);
+    const warns = engine.logging.entries({ limit: 10, level: 'warn', module: 'history' });
+    expect(warns.map((e) => e.msg)).toContain('history could not store rollups before a query');
+    // Raw rows are still stored meanwhile (later minutes, which would close buckets).
+    expect(history.commitRecords([reading(T0 + 600_000, 1000), reading(T0 + 1_300_000, -5)])).toBe(
+      2,
+    );
+    history.db.exec('DROP TRIGGER no_rollups');
+
+    // The next attempt rebuilds what was left behind from the raw rows.
+    const rows = [...Array.from({ length: 500 }, (_, i) => i), 1000, -5];
+    expect(await engine.request('queryStats', q)).toMatchObject({
+      ok: true,
+      value: { count: 502, min: -5, max: 1000, avg: rows.reduce((a, b) => a + b, 0) / 502 },
+    });
+    const series = await engine.request('querySeries', { ...q, to: T0 + 3_600_000, points: 8 });
+    expect(series).toMatchObject({ ok: true, value: { rawCount: 502 } });
+  });
+});
+
 describe('history: write faults', () => {
   it('keeps a batch queued while the disk is full and writes it once there is room', async () => {
     const clock = new ManualClock(T0);
@@ -213,6 +243,14 @@ describe('history: write faults', () => {
     history.db.pragma('max_page_count = 1073741823');
     await clock.advance(100);
     expect(countRows(history)).toBe(3001);
+    // Rollups (what stats and charts read) caught up with the raw rows too.
+    const stats = await engine.request('queryStats', {
+      deviceId: 'aa:bb:cc:dd:ee:01',
+      metric: 'heart_rate',
+      from: 0,
+      to: 4e12,
+    });
+    expect(stats).toMatchObject({ ok: true, value: { count: 3001, min: 0, max: 99 } });
   });
 
   it('skips a malformed reading without losing the rest of its batch', async () => {

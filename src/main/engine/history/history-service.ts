@@ -136,7 +136,9 @@ export class HistoryService implements HistoryApi {
     try {
       db.transaction(() => {
         store.rollups.writeAll();
-        store.cleanShutdown = true;
+        // Only when every rollup is stored and none awaits a rebuild: otherwise the next start
+        // rebuilds them.
+        if (store.rollups.retry()) store.cleanShutdown = true;
       })();
     } catch (err) {
       this.log.error('history could not close cleanly', { error: errorText(err) });
@@ -164,6 +166,7 @@ export class HistoryService implements HistoryApi {
         }
       })();
       this.lastWriteError = '';
+      store.rollups.retry();
     } catch (err) {
       store.resetCaches();
       if (isTransient(err)) this.requeue(batch, devices, err);
@@ -188,11 +191,13 @@ export class HistoryService implements HistoryApi {
   commitRecords(readings: Reading[], cursor?: SyncCursor): number {
     const { db, store } = this.write();
     try {
-      return db.transaction(() => {
+      const added = db.transaction(() => {
         const added = store.insert(readings);
         if (cursor) store.setCursor(cursor, this.ctx.ports.clock.now());
         return added;
       })();
+      store.rollups.retry();
+      return added;
     } catch (err) {
       // Nothing was committed, the cursor included: the caller fetches the records again.
       store.resetCaches();
@@ -260,7 +265,16 @@ export class HistoryService implements HistoryApi {
     // rollup buckets first.
     this.flush();
     const open = this.write();
-    if (open.store.rollups.pending) open.db.transaction(() => open.store.rollups.writeAll())();
+    open.store.rollups.retry();
+    if (open.store.rollups.pending) {
+      try {
+        open.db.transaction(() => open.store.rollups.writeAll())();
+      } catch (err) {
+        // The raw rows are safe; the rollups are rebuilt from them (now or on a later write).
+        open.store.rollups.reset();
+        this.log.warn('history could not store rollups before a query', { error: errorText(err) });
+      }
+    }
     return open;
   }
 

@@ -18,6 +18,8 @@ export class RollupWriter {
   private readonly acc = new RollupAccumulator();
   /** Per series, per tier: the start of the open (newest) bucket. */
   private readonly open = new Map<number, number[]>();
+  /** Series whose rebuild after a failure has not succeeded yet. */
+  private readonly stale = new Set<number>();
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
@@ -36,6 +38,9 @@ export class RollupWriter {
 
   /** Folds a newly stored value in (call inside the transaction that stored it). */
   add(series: number, ts: number, value: number): void {
+    // A series awaiting its rebuild writes nothing: the rebuild starts from its newest stored
+    // bucket, so nothing newer may be stored before it, and it reads these rows from raw.
+    if (this.stale.has(series)) return;
     let open = this.open.get(series);
     if (!open) {
       // Start from the newest stored bucket, so nothing older than it is ever left pending.
@@ -71,21 +76,40 @@ export class RollupWriter {
   }
 
   /**
-   * After a rolled-back transaction the pending deltas are wrong: drop them and rebuild the
-   * series they touched from the raw rows. Call outside any transaction.
+   * After a rolled-back transaction the pending deltas are wrong (they hold rows that were never
+   * stored, or were already dropped as written): forget them and rebuild the series they touched
+   * from the raw rows. Call outside any transaction. Never throws: a series whose rebuild fails
+   * (the disk is still full) stays marked and is retried by `retry()`.
    */
   reset(): void {
-    const touched = [...this.open.keys()];
+    for (const id of this.open.keys()) this.stale.add(id);
     this.acc.clear();
     this.open.clear();
-    this.recover(touched);
+    this.retry();
   }
 
-  /** Rebuilds each series' buckets from its newest stored one on (all series by default). */
+  /** Rebuilds the series a failed reset left behind; true when none are left. */
+  retry(): boolean {
+    if (this.stale.size === 0) return true;
+    try {
+      this.recover([...this.stale]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Rebuilds each series' buckets from its newest stored one on (all series by default). Pending
+   * deltas of a series all lie in those buckets, so they are dropped: the raw rows hold them.
+   */
   recover(series?: number[]): number {
     let rebuilt = 0;
     const ids = series ?? (this.stmts.allSeries.all() as number[]);
     for (const id of ids) {
+      this.acc.deleteSeries(id);
+      this.open.delete(id);
+      this.stale.add(id);
       this.db.transaction(() => {
         for (const w of TIERS) {
           const from = (this.stmts.newest.get(w, id) as number | null) ?? -Infinity;
@@ -98,6 +122,7 @@ export class RollupWriter {
           rebuilt += acc.buckets.size;
         }
       })();
+      this.stale.delete(id);
     }
     return rebuilt;
   }

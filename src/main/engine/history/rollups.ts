@@ -89,6 +89,12 @@ export class RollupAccumulator {
     if (recent) for (let t = 0; t < recent.length; t++) if (recent[t] === b) recent[t] = undefined;
   }
 
+  /** Drops every pending delta of one series. */
+  deleteSeries(series: number): void {
+    for (const [key, b] of this.buckets) if (b.series === series) this.buckets.delete(key);
+    this.recent.delete(series);
+  }
+
   clear(): void {
     this.buckets.clear();
     this.recent.clear();
