@@ -97,4 +97,37 @@ describe('several gateways on one broker', () => {
     await until(() => aRelayed.some((r) => r.value === 90), 10_000, 'relay to gw-a');
     expect(aRelayed.every((r) => r.gateway === 'gw-b')).toBe(true);
   });
+
+  it("marks a remote wearable offline when its only gateway's will says offline", async () => {
+    const a = await startMqttEngine({ gatewayId: 'gw-c', mqtt: brokerSettings(broker) });
+    const b = await startMqttEngine({ gatewayId: 'gw-d', mqtt: brokerSettings(broker) });
+    open.push(b, a);
+    await a.waitMqtt((m) => m.state === 'connected');
+    await b.waitMqtt((m) => m.state === 'connected');
+    const id = 'aa:bb:cc:dd:ee:03';
+    a.engine.devices.upsert({
+      id,
+      transport: 'ble',
+      source: 'ble',
+      kind: 'thermometer',
+      name: 'Thermo',
+      online: true,
+      gateways: ['gw-c'],
+    });
+    a.engine.readings.publish([
+      {
+        deviceId: id,
+        metric: 'temperature',
+        value: 36.6,
+        unit: '°C',
+        ts: Date.now(),
+        source: 'ble',
+      },
+    ]);
+    await until(() => b.engine.devices.get(id)?.online === true, 10_000, 'remote device online');
+    // gw-c stops (its graceful end says offline, as its will would after a crash).
+    await a.close();
+    open.splice(open.indexOf(a), 1);
+    await until(() => b.engine.devices.get(id)?.online === false, 10_000, 'remote device offline');
+  });
 });

@@ -118,8 +118,9 @@ describe('MQTT connection', () => {
     await w.publishAsync('test/b/y', 'not mine', { qos: 1 });
     await until(() => got.length >= 1, 5000, 'first message');
 
+    const mark = e.batches.length;
     await broker.restart();
-    await e.waitMqtt((m) => m.state === 'reconnecting');
+    await e.waitMqtt((m) => m.state === 'reconnecting', 10_000, mark);
     await e.waitMqtt((m) => m.state === 'connected');
     await until(() => w.connected, 5000, 'watcher back');
     // The engine re-subscribed (its own session may or may not have survived): a new message arrives.
@@ -202,13 +203,19 @@ describe('MQTT connection', () => {
     expect(got).toContain('five');
 
     // No host: the embedded broker takes over, shown in the status; a host again: it stops.
+    let mark = e.batches.length;
     e.engine.settings.update({
       mqtt: { host: '', embedded: { port: 20_000 + (broker.port % 20_000) } },
     });
-    const emb = await e.waitMqtt((m) => m.state === 'connected' && !!m.embedded?.running);
+    const emb = await e.waitMqtt(
+      (m) => m.state === 'connected' && !!m.embedded?.running,
+      10_000,
+      mark,
+    );
+    mark = e.batches.length;
     expect(emb.url).toBe(`mqtt://127.0.0.1:${emb.embedded!.port}`);
     e.engine.settings.update({ mqtt: { host: '127.0.0.1' } });
-    const back = await e.waitMqtt((m) => m.state === 'connected' && !m.embedded);
+    const back = await e.waitMqtt((m) => m.state === 'connected' && !m.embedded, 10_000, mark);
     expect(back.url).toBe(`mqtt://127.0.0.1:${broker.port}`);
   });
 });

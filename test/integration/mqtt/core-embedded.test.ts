@@ -76,13 +76,18 @@ describe('embedded broker', () => {
       mqtt: { host: '', embedded: { port: port2, lan: true, username: 'house' } },
     });
     expect((await e.waitMqtt((m) => m.state === 'connected')).embedded!.host).toBe('127.0.0.1');
+    const mark = e.batches.length;
     expect(
       await e.engine.request('setMqttPassword', { password: 'lan-secret', target: 'embedded' }),
     ).toEqual({
       ok: true,
       value: { stored: true },
     });
-    const s = await e.waitMqtt((m) => m.state === 'connected' && m.embedded?.host === '0.0.0.0');
+    const s = await e.waitMqtt(
+      (m) => m.state === 'connected' && m.embedded?.host === '0.0.0.0',
+      10_000,
+      mark,
+    );
     const url = `mqtt://127.0.0.1:${s.embedded!.port}`;
     await expect(mqtt.connectAsync(url, { reconnectPeriod: 0 })).rejects.toThrow();
     await expect(

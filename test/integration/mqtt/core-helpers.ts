@@ -14,7 +14,12 @@ import type { MqttStatus } from '../../../src/shared/contract/index.js';
 export interface MqttEngine extends TestEngine {
   mqtt: MqttService;
   /** Waits until status.mqtt satisfies `pred` (event-driven, with a deadline). */
-  waitMqtt(pred: (s: MqttStatus) => boolean, timeoutMs?: number): Promise<MqttStatus>;
+  /** `since`: a batch index; statuses pushed from there on count too (for fast transitions). */
+  waitMqtt(
+    pred: (s: MqttStatus) => boolean,
+    timeoutMs?: number,
+    since?: number,
+  ): Promise<MqttStatus>;
 }
 
 /** A real engine with the MQTT service (and any extra services), configured before it starts. */
@@ -43,8 +48,11 @@ export async function startMqttEngine(opts: {
   const mqttSvc = te.engine.ctx.service<MqttService>('mqtt')!;
   return Object.assign(te, {
     mqtt: mqttSvc,
-    async waitMqtt(pred: (s: MqttStatus) => boolean, timeoutMs = 10_000) {
-      if (pred(te.engine.status().mqtt)) return te.engine.status().mqtt;
+    async waitMqtt(pred: (s: MqttStatus) => boolean, timeoutMs = 10_000, since?: number) {
+      if (since !== undefined) {
+        const seen = te.batches.slice(since).find((b) => b.status && pred(b.status.mqtt));
+        if (seen) return seen.status!.mqtt;
+      } else if (pred(te.engine.status().mqtt)) return te.engine.status().mqtt;
       // Only batches from now on: an old 'connected' must not satisfy a wait for the next one.
       const from = te.batches.length;
       const b = await te.waitFor(

@@ -2,7 +2,7 @@ import { isMetric, unitOf, type Metric } from '../../../shared/metrics.js';
 import type { DeviceKind, Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { MqttApi } from '../services.js';
-import { ALL_STATES } from './topics.js';
+import { ALL_STATES, ALL_STATUS } from './topics.js';
 
 const MAX_REPORTED = 1000;
 
@@ -17,6 +17,7 @@ const MAX_REPORTED = 1000;
 export class GatewayPeers {
   private readonly lastTs = new Map<string, number>();
   private readonly reported = new Set<string>();
+  private readonly offline = new Set<string>();
   private off: (() => void) | null = null;
 
   constructor(
@@ -25,12 +26,37 @@ export class GatewayPeers {
   ) {}
 
   start(): void {
-    this.off = this.mqtt.subscribe(ALL_STATES, (topic, payload) => this.onState(topic, payload));
+    const offStates = this.mqtt.subscribe(ALL_STATES, (t, p) => this.onState(t, p));
+    const offStatus = this.mqtt.subscribe(ALL_STATUS, (t, p) => this.onGatewayStatus(t, p));
+    this.off = () => {
+      offStates();
+      offStatus();
+    };
   }
 
   dispose(): void {
     this.off?.();
     this.off = null;
+  }
+
+  /**
+   * Another gateway's availability (its LWT): when it goes offline, the wearables only it reported
+   * go offline here too; its next state brings them back.
+   */
+  private onGatewayStatus(topic: string, payload: Buffer): void {
+    const gateway = topic.split('/')[1] ?? '';
+    if (gateway === this.ctx.gatewayId()) return;
+    const online = payload.toString() === 'online';
+    if (online) this.offline.delete(gateway);
+    else if (payload.toString() === 'offline') this.offline.add(gateway);
+    else return;
+    if (online) return;
+    const own = this.ctx.gatewayId();
+    for (const d of this.ctx.devices.list()) {
+      if (d.source !== 'homebeat_gateway' || !d.online || !d.gateways.includes(gateway)) continue;
+      const others = d.gateways.filter((g) => g !== own && !this.offline.has(g));
+      if (others.length === 0) this.ctx.devices.upsert({ id: d.id, online: false });
+    }
   }
 
   private onState(topic: string, payload: Buffer): void {
@@ -74,8 +100,10 @@ export class GatewayPeers {
       });
     }
     const existing = this.ctx.devices.get(deviceId);
+    // A retained state from a gateway whose will said offline is history, not presence.
+    const online = this.offline.has(gateway) ? undefined : true;
     if (existing) {
-      this.ctx.devices.upsert({ id: deviceId, gateways: [gateway] });
+      this.ctx.devices.upsert({ id: deviceId, gateways: [gateway], online });
     } else {
       this.ctx.devices.upsert({
         id: deviceId,
@@ -87,7 +115,7 @@ export class GatewayPeers {
             : 'other',
         name: typeof m.name === 'string' ? m.name.slice(0, 100) : deviceId,
         gateways: [gateway],
-        online: true,
+        online: online ?? false,
         lastSeen: ts ?? null,
       });
     }

@@ -66,7 +66,9 @@ export class MqttService implements MqttApi {
     this.handlers = {
       testConnection: (input) => {
         const s = ctx.settings.get().mqtt;
-        const stored = ctx.ports.secrets.get(PASSWORD_SECRET);
+        // The stored password is only offered to the broker it was stored for.
+        const same = input.host === s.host && input.port === s.port;
+        const stored = same ? ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
         const endpoint: Endpoint = { ...input, password: input.password ?? stored };
         return testConnection(s, endpoint, ctx.gatewayId());
       },

@@ -31,3 +31,5 @@ export const stateTopic = (gatewayId: string, deviceId: string): string =>
   `homebeat/${gatewayId}/${sanitiseId(deviceId)}/state`;
 /** Every gateway's wearable states (the peers subscribe to this). */
 export const ALL_STATES = 'homebeat/+/+/state';
+/** Every gateway's availability topic. */
+export const ALL_STATUS = 'homebeat/+/status';
