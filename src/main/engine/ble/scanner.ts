@@ -18,6 +18,8 @@ export interface ScannerOptions {
   isPaired(id: string): boolean;
   /** Restart a scan silent this long; read on every check so settings changes apply. */
   restartMs(): number;
+  /** Some paired device should be advertising (not connected, or a passive sensor). */
+  expecting(): boolean;
 }
 
 /** The stable device id: the BLE address, lower-case with colons (noble's id where none). */
@@ -202,7 +204,8 @@ export class Scanner {
         this.watchdog = null;
         if (this.disposed) return;
         const silent = clock.now() - this.lastAdvertAt;
-        if (this.scanning && this.want.background && silent >= this.o.restartMs()) {
+        const expected = this.want.background && this.o.expecting();
+        if (this.scanning && expected && silent >= this.o.restartMs()) {
           this.restarts += 1;
           this.o.log.warn('scan silent; restarting it', {
             silentSec: Math.round(silent / 1000),

@@ -254,6 +254,9 @@ export class BleService implements BleApi {
       onAdapter: () => this.pushStatus(),
       isPaired: (id) => this.ctx.settings.get().ble.paired.some((x) => x.id === id),
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
+      // Connected devices do not advertise: a silent scan is only suspect while one should.
+      expecting: () =>
+        this.ctx.settings.get().ble.paired.some((p) => !this.sessions.get(p.id)?.connected),
     });
     this.scanner.start();
     if (this.world && this.opts.prePair !== false) prePairDemo(this.ctx, this.world, this.log);
