@@ -154,3 +154,4 @@ console.log(
 );
 console.log(`  ratio live / raw compact             : ${(m.compact / m.live).toFixed(2)}`);
 console.log(`  ratio commitRecords / raw text-keyed : ${(m.text / m.sync).toFixed(2)}`);
+console.log(`  ratio commitRecords / raw compact    : ${(m.compact / m.sync).toFixed(2)}`);
