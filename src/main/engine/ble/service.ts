@@ -236,7 +236,7 @@ export class BleService implements BleApi {
   private load(): void {
     this.loaded = true; // before anything that may re-enter reconcile (pre-pairing saves settings)
     if (this.ctx.simulate && !this.opts.binding && !this.opts.world) {
-      this.world = createSimWorld({ demo: true });
+      this.world = createSimWorld({ demo: true, clock: this.ctx.ports.clock });
       this.ownWorld = true;
     } else this.world = this.opts.world ?? null;
     const binding = this.opts.binding ?? this.world?.radio;

@@ -25,9 +25,10 @@ export class GlucoseMeter extends SimPeripheral {
   private transferring = false;
   private nextSeq = 1;
 
-  constructor(address: string, name: string, seed = 1, initialRecords = 12) {
+  /** Starts with `initialRecords` hourly records up to `nowMs` (the world's clock). */
+  constructor(address: string, name: string, seed = 1, initialRecords = 12, nowMs = Date.now()) {
     super(address, name, seed);
-    const start = Date.now() - initialRecords * 3_600_000;
+    const start = nowMs - initialRecords * 3_600_000;
     for (let i = 0; i < initialRecords; i++) this.addRecord(undefined, start + i * 3_600_000);
   }
 

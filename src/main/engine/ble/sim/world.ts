@@ -1,3 +1,4 @@
+import { systemClock } from '../../ports.js';
 import { SimulatedRadio, type SimulatedRadioOptions } from './radio.js';
 import { BthomeSensor, CyclingSensor, HeartRateStrap, Scale, Thermometer } from './devices.js';
 import { GlucoseMeter } from './glucose-meter.js';
@@ -48,7 +49,7 @@ export function createSimWorld(
     strap: new HeartRateStrap(a.strap, 'HB Strap', seed),
     thermometer: new Thermometer(a.thermometer, 'HB Thermometer', seed),
     scale: new Scale(a.scale, 'HB Scale', seed),
-    glucose: new GlucoseMeter(a.glucose, 'HB Glucose', seed),
+    glucose: new GlucoseMeter(a.glucose, 'HB Glucose', seed, 12, (opts.clock ?? systemClock).now()),
     cycling: new CyclingSensor(a.cycling, 'HB Cycle', seed),
     climate: new BthomeSensor(a.climate, 'HB Climate', 'climate', null, seed),
     door: new BthomeSensor(a.door, 'HB Door', 'door', Buffer.from(SIM_BTHOME_KEY, 'hex'), seed),
