@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../../src/main/engine/history/history-service.js';
 import { countRows, historyEngine, reading, T0 } from './support.js';
@@ -66,5 +67,33 @@ describe('history: a corrupt database at start', () => {
     closeSync(fd);
     const aside = await startAndCheck();
     expect(existsSync(join(dir, aside))).toBe(true);
+  });
+});
+
+describe('history: a database from a newer Homebeat', () => {
+  it('is left untouched; the engine runs on and history requests say unavailable', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'homebeat-newer-'));
+    const file = join(dir, DB_FILE);
+    const db = new Database(file);
+    db.exec('CREATE TABLE future (x)');
+    db.pragma('user_version = 99');
+    db.close();
+    const t = await historyEngine({ dir });
+    try {
+      expect(t.engine.status().state).toBe('running');
+      const errors = t.engine.logging.entries({ limit: 20, level: 'error' });
+      expect(
+        errors.find((e) => e.msg === 'service history failed to start')?.detail?.error,
+      ).toMatch(/schema v99 is newer/);
+      expect(t.history.db).toBeUndefined();
+      const res = await t.engine.request('queryLatest', { deviceId: 'x' });
+      expect(res).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      expect(readdirSync(dir).filter((f) => f.includes('corrupt'))).toEqual([]);
+    } finally {
+      await t.engine.dispose();
+    }
+    const again = new Database(file, { readonly: true });
+    expect(again.pragma('user_version', { simple: true })).toBe(99);
+    again.close();
   });
 });

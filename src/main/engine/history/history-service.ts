@@ -86,9 +86,13 @@ export class HistoryService implements HistoryApi {
     return join(this.ctx.ports.paths.dataDir, DB_FILE);
   }
 
+  /**
+   * The open database. Undefined at run time (despite the interface's type) while the history
+   * is not open, e.g. the file could not be opened: callers check it and fall back (the MQTT
+   * outbox then keeps a file of its own) rather than fail their own start.
+   */
   get db(): Database.Database {
-    if (!this.open) throw new Error('history is not open');
-    return this.open.db;
+    return this.open?.db as Database.Database;
   }
 
   start(): void {
