@@ -61,21 +61,17 @@ const browser = await chromium.launch({
 try {
   const n = Number(values.devices);
   const renders: number[] = [];
+  const allCards: number[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${port}/?bench&devices=${n}`);
-    await page.waitForFunction(
-      () =>
-        (globalThis as unknown as { __bench?: { firstRenderMs?: number } }).__bench?.firstRenderMs,
-      undefined,
-      { timeout: 60_000 },
-    );
-    renders.push(
-      await page.evaluate(
-        () =>
-          (globalThis as unknown as { __bench: { firstRenderMs: number } }).__bench.firstRenderMs,
-      ),
-    );
+    type B = { __bench?: { firstRenderMs?: number; allCardsMs?: number } };
+    await page.waitForFunction(() => (globalThis as unknown as B).__bench?.allCardsMs, undefined, {
+      timeout: 60_000,
+    });
+    const got = await page.evaluate(() => (globalThis as unknown as B).__bench!);
+    renders.push(got.firstRenderMs!);
+    allCards.push(got.allCardsMs!);
     if (i < Number(values.runs) - 1) await page.close();
     else {
       const rate = Number(values.rate);
@@ -128,10 +124,14 @@ try {
           ).document.querySelectorAll('.card').length < 1000,
       );
       const filterMs = Date.now() - t0;
-      const sorted = [...renders].sort((a, b) => a - b);
+      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+      const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
       console.log(`dashboard benchmark (Chromium, ${n} devices, viewport 1280x800)`);
       console.log(
-        `  first render of the overview: ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms median of ${renders.length} (runs: ${renders.map((x) => x.toFixed(0)).join(', ')} ms; goal <= 300)`,
+        `  first render of the overview (the cards on screen drawn): ${median(renders).toFixed(0)} ms, median of ${renders.length} (runs: ${runs(renders)} ms; goal <= 300)`,
+      );
+      console.log(
+        `  all ${n} cards in the page (the rest added in steps of 200): ${median(allCards).toFixed(0)} ms (runs: ${runs(allCards)} ms)`,
       );
       console.log(
         `  streaming ${rate.toLocaleString('en')} readings/s for ${seconds} s: ${r.messages.toLocaleString('en')} readings in ${r.batches} batches`,

@@ -1,10 +1,14 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { startTransition, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { Device } from '../../../shared/model';
 import { DeviceCard } from '../components/DeviceCard';
 import { useDeviceList, useStore, useTopic } from '../store/hooks';
 
 /** One collator for every sort: localeCompare builds one per call. */
 const collator = new Intl.Collator(undefined, { numeric: true });
+
+/** Cards in the first paint; the rest follow in steps, so a thousand never block one frame. */
+const FIRST_CARDS = 120;
+const STEP_CARDS = 200;
 
 type GroupBy = 'room' | 'transport' | 'none';
 type Presence = 'all' | 'online' | 'away';
@@ -51,6 +55,18 @@ export function Overview() {
     return [...map.entries()].sort(([a], [b]) => collator.compare(a, b));
   }, [devices, presence, kind, q, groupBy]);
   const shownCount = groups.reduce((n, [, l]) => n + l.length, 0);
+  const [limit, setLimit] = useState(FIRST_CARDS);
+  useEffect(() => {
+    if (limit >= shownCount) return;
+    const t = setTimeout(() => startTransition(() => setLimit((l) => l + STEP_CARDS)), 0);
+    return () => clearTimeout(t);
+  }, [limit, shownCount]);
+  let budget = limit;
+  const visibleGroups = groups.map(([name, list]) => {
+    const part = budget >= list.length ? list : list.slice(0, Math.max(0, budget));
+    budget -= part.length;
+    return [name, list.length, part] as const;
+  });
 
   return (
     <section aria-labelledby="overview-title" className="page">
@@ -120,18 +136,20 @@ export function Overview() {
       <p className="sr-only" aria-live="polite">
         {loaded ? `${shownCount} of ${devices.length} devices shown` : ''}
       </p>
-      {groups.map(([name, list]) => (
-        <section key={name} className="group" aria-label={name}>
-          <h2>
-            {name} <span className="muted">({list.length})</span>
-          </h2>
-          <ul className="cards">
-            {list.map((d) => (
-              <DeviceCard key={d.id} id={d.id} />
-            ))}
-          </ul>
-        </section>
-      ))}
+      {visibleGroups.map(([name, total, list]) =>
+        list.length === 0 ? null : (
+          <section key={name} className="group" aria-label={name}>
+            <h2>
+              {name} <span className="muted">({total})</span>
+            </h2>
+            <ul className="cards">
+              {list.map((d) => (
+                <DeviceCard key={d.id} id={d.id} />
+              ))}
+            </ul>
+          </section>
+        ),
+      )}
     </section>
   );
 }
