@@ -107,20 +107,20 @@ export function describeError(err: unknown, where?: string): string {
   const e = err as NodeJS.ErrnoException & { code?: string | number };
   if (typeof e.code === 'number')
     return REFUSALS[e.code] ?? `Refused by the broker (code ${e.code})`;
-  const at = where ? ` ${where}` : '';
+  const at = where ?? 'the broker';
   switch (e.code) {
     case 'ECONNREFUSED':
-      return `Connection refused: nothing is listening at${at || ' that address'}`;
+      return `Connection refused: nothing is listening at ${where ?? 'that address'}`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `Host not found${at}`;
+      return `Host not found: ${at}`;
     case 'ETIMEDOUT':
-      return `No answer from${at || ' the broker'}`;
+      return `No answer from ${at}`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `Network unreachable${at}`;
+      return `Network unreachable: ${at}`;
     case 'ECONNRESET':
-      return `Connection reset by${at || ' the broker'}`;
+      return `Connection reset by ${at}`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
@@ -131,7 +131,7 @@ export function describeError(err: unknown, where?: string): string {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return "TLS: the broker's certificate does not name this host";
     default:
-      if (/connack timeout/i.test(e.message)) return `No answer from${at || ' the broker'} in time`;
+      if (/connack timeout/i.test(e.message)) return `No answer from ${at} in time`;
       return e.message || String(err);
   }
 }
