@@ -6,6 +6,7 @@ import type { ServiceFactory } from '../../../src/main/engine/context.js';
 import type { EventBatch, LogEntry } from '../../../src/shared/contract/index.js';
 import type { Reading } from '../../../src/shared/model.js';
 import type { SettingsInput } from '../../../src/shared/settings.js';
+import type { Clock } from '../../../src/main/engine/ports.js';
 
 export interface BleTest {
   t: TestEngine;
@@ -31,9 +32,15 @@ export async function startBle(
     history?: boolean;
     extra?: ServiceFactory[];
     tickMs?: number;
+    /** A controllable clock for the engine and the radio (time moves only when advanced). */
+    clock?: Clock;
   } = {},
 ): Promise<BleTest> {
-  const world = createSimWorld({ tickMs: opts.tickMs ?? 20, connectTimeoutMs: 200 });
+  const world = createSimWorld({
+    tickMs: opts.tickMs ?? 20,
+    connectTimeoutMs: 200,
+    clock: opts.clock,
+  });
   const services = [
     ...(opts.history === false ? [] : [historyService()]),
     ...(opts.extra ?? []),
@@ -46,7 +53,13 @@ export async function startBle(
       ...opts.ble,
     }),
   ];
-  const t = await createTestEngine({ simulate: true, services, start: false, batchMs: 10 });
+  const t = await createTestEngine({
+    simulate: true,
+    services,
+    start: false,
+    batchMs: 10,
+    clock: opts.clock,
+  });
   if (opts.settings) t.engine.settings.update({ ble: opts.settings });
   const readings: Reading[] = [];
   const rWaiters = new Set<{ pred: (r: Reading) => boolean; resolve: (r: Reading) => void }>();
