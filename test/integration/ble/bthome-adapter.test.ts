@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ADDRESSES as A, SIM_BTHOME_KEY } from '../../../src/main/engine/ble/sim/world.js';
 import { bleService } from '../../../src/main/engine/ble/service.js';
+import { SimulatedRadio } from '../../../src/main/engine/ble/sim/radio.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
@@ -93,6 +94,22 @@ describe('adapter states', () => {
     expect(scan).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(await t.engine.request('listScanResults', {})).toEqual({ ok: true, value: [] });
     expect((await t.engine.request('getStatus', {})).ok).toBe(true);
+  });
+
+  it('an adapter that fails to open (no permission) is "unavailable" with the reason', async () => {
+    class DeniedRadio extends SimulatedRadio {
+      override init(): void {
+        throw new Error('EPERM, Operation not permitted');
+      }
+    }
+    const radio = new DeniedRadio();
+    t = await createTestEngine({ services: [bleService({ binding: radio })] });
+    const st = await t.waitFor((x) => !!x.status?.ble.reason?.startsWith('Initialization'));
+    expect(st.status?.ble.adapter).toBe('unavailable');
+    expect(st.status?.ble.reason).toBe(
+      'Initialization of USB device failed: EPERM, Operation not permitted',
+    );
+    radio.dispose();
   });
 
   it('the real require on this machine gives the state its outcome says', async () => {

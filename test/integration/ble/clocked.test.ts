@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
 import { ManualClock } from '../../helpers/clock.js';
+import type { LogEntry } from '../../../src/shared/contract/index.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
 /** Presence and the scan watchdog wait tens of seconds: on a ManualClock they take none. */
@@ -10,7 +11,7 @@ afterEach(async () => {
   b = undefined;
 });
 
-const has = (x: BleTest, pred: (e: { msg: string; detail?: Record<string, unknown> }) => boolean) =>
+const has = (x: BleTest, pred: (e: LogEntry) => boolean) =>
   x.t.engine.logging.entries({ limit: 2000 }).some(pred);
 
 /** Advances the clock in `stepMs` steps until `done()` or `maxMs` passed; returns the time taken. */

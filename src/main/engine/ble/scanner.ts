@@ -67,7 +67,11 @@ export class Scanner {
       setImmediate(() => this.reconcile());
     });
     noble.on('discover', (p: Peripheral) => this.onDiscover(p));
-    noble.on('warning', (m: string) => this.o.log.debug('noble warning', { message: m }));
+    noble.on('warning', (m: string) => {
+      this.o.log.debug('noble warning', { message: m });
+      // The HCI binding failing to open (no permission, no adapter) only shows up as a warning.
+      if (/^Initialization of USB device failed/.test(m)) this.onState('unsupported', m);
+    });
     this.armWatchdog();
   }
 
@@ -135,14 +139,14 @@ export class Scanner {
     });
   }
 
-  private onState(s: string): void {
+  private onState(s: string, why?: string): void {
     this.powered = s === 'poweredOn';
     if (!this.powered) {
       this.scanning = false;
       this.starting = false;
     }
     this.nobleState = s;
-    this.reason = this.powered ? undefined : `Bluetooth adapter ${s}`;
+    this.reason = this.powered ? undefined : (why ?? `Bluetooth adapter ${s}`);
     this.update();
     this.reconcile();
   }
