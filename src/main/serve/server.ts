@@ -6,7 +6,7 @@ import type { Result } from '../../shared/result.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../engine/logging.js';
 import { authorize, COOKIE, isLoopbackHost, originAllowed } from './auth.js';
-import { securityHeaders, serveStatic } from './static.js';
+import { securityHeaders, serveExport, serveStatic } from './static.js';
 
 export interface ServeOptions {
   engine: Engine;
@@ -135,6 +135,11 @@ export class HomebeatServer {
       return;
     }
     if (url.pathname.startsWith('/api/')) return this.onApi(req, res, url.pathname.slice(5));
+    if (url.pathname.startsWith('/exports/') && req.method === 'GET') {
+      // Exports are written on the engine's machine; a browser elsewhere downloads them here.
+      serveExport(this.opts.engine.ctx.ports.paths.exportsDir, url.pathname.slice(9), res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

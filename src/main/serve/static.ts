@@ -58,3 +58,29 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse)
   });
   createReadStream(file).pipe(res);
 }
+
+/** Sends one finished export file (a plain name inside the exports folder) as a download. */
+export function serveExport(dir: string, name: string, res: ServerResponse): void {
+  let file: string;
+  try {
+    file = decodeURIComponent(name);
+  } catch {
+    res.writeHead(400).end('bad name');
+    return;
+  }
+  if (!/^[\w.-]+\.(csv|json)$/.test(file) || file.startsWith('.')) {
+    res.writeHead(404).end('no such export');
+    return;
+  }
+  const full = join(resolve(dir), file);
+  if (!existsSync(full)) {
+    res.writeHead(404).end('no such export');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': file.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/json',
+    'Content-Disposition': `attachment; filename="${file}"`,
+    'Cache-Control': 'no-store',
+  });
+  createReadStream(full).pipe(res);
+}

@@ -63,6 +63,26 @@ describe('homebeat serve', () => {
     expect(huge === null || huge.status === 400).toBe(true);
   });
 
+  it('offers finished exports for download, and nothing else from the data folder', async () => {
+    const s = await start();
+    const exportsDir = s.engine.ctx.ports.paths.exportsDir;
+    writeFileSync(join(exportsDir, 'strap-heart_rate.csv'), 'ts,value\n1,60\n');
+    writeFileSync(join(dir, 'data', 'secrets.json'), '{"mqtt:password":"x"}');
+    const ok = await fetch(new URL('exports/strap-heart_rate.csv', s.url));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-disposition')).toContain('attachment');
+    expect(await ok.text()).toBe('ts,value\n1,60\n');
+    for (const bad of [
+      'exports/..%2Fsecrets.json',
+      'exports/%2E%2E%2Fsettings.json',
+      'exports/nope.csv',
+      'exports/.hidden.csv',
+    ]) {
+      const r = await fetch(new URL(bad, s.url));
+      expect([400, 404]).toContain(r.status);
+    }
+  });
+
   it('refuses invalid settings with 400 naming the field, and keeps what was stored', async () => {
     const s = await start();
     const okRes = await post(s.url, 'updateSettings', { mqtt: { port: 8883 } });
