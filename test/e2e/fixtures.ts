@@ -156,6 +156,10 @@ export { expect };
 /** Saves a full-page screenshot under test-results/screenshots/<name>-<scheme>.png. */
 export async function shot(page: Page, name: string, scheme: 'light' | 'dark'): Promise<string> {
   const path = join(ROOT, 'test-results', 'screenshots', `${name}-${scheme}.png`);
+  // From the top, so the sticky sidebar sits where a user sees it.
+  await page.evaluate(() =>
+    (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
+  );
   await page.screenshot({ path, fullPage: true });
   return path;
 }

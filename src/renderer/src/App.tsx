@@ -9,6 +9,7 @@ import { SmartHome } from './pages/SmartHome';
 import { targetHref, useRoute, type Route } from './router';
 import { useLink, useStatus, useStore, useTopic } from './store/hooks';
 import { useApplyTheme } from './theme';
+import { useNow } from './components/visibility';
 
 const NAV: { page: Route['page']; href: string; label: string }[] = [
   { page: 'overview', href: '#/', label: 'Devices' },
@@ -144,8 +145,11 @@ function LinkBanner() {
 
 /** Alerts and notifications pushed while the page is open, newest first, dismissable. */
 function Toasts() {
-  const notes = useTopic('notifications', (s) => s.notifications);
+  const all = useTopic('notifications', (s) => s.notifications);
   const store = useStore();
+  // Shown for a minute; the Activity page keeps the alerts.
+  const now = useNow(5_000, all.length > 0);
+  const notes = all.filter((n) => n.ts > now - 60_000);
   if (notes.length === 0) return null;
   return (
     <div className="toasts" aria-live="polite">

@@ -88,7 +88,8 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
             label: metricLabel(metric),
             stroke: accent,
             width: 1.5,
-            points: { show: false },
+            // Dots only where readings are sparse, so a lone reading is not invisible.
+            points: { show: (_u, _s, i0, i1) => i1 - i0 < width / 8 },
             value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ${unit}`),
           },
         ],
