@@ -132,7 +132,8 @@ export class BleService implements BleApi {
     if (!s) {
       const ac = new AbortController();
       const p = await this.scanner.waitFor(id, this.deps.timeouts.connectMs, signal ?? ac.signal);
-      s = this.ensureSession(id, p) ?? undefined;
+      // A pull may run while paused: only Sync now starts one then (the user asked).
+      s = this.ensureSession(id, p, true) ?? undefined;
       if (!s) return; // a passive sensor: nothing to pull
     }
     await s.pull(signal);
@@ -186,7 +187,8 @@ export class BleService implements BleApi {
       const p0 = active ? this.scanner?.peripherals.get(p.id) : undefined;
       if (p0) this.ensureSession(p.id, p0);
     }
-    this.jobs.sync(active ? s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id) : []);
+    // Jobs stay registered while paused: the scheduler pauses them itself and keeps their history.
+    this.jobs.sync(s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id));
     this.scanner?.setWanted('background', active && paired.size > 0);
     this.pushStatus();
   }
@@ -210,11 +212,11 @@ export class BleService implements BleApi {
   }
 
   /** The session of a paired GATT device, created on its first advertisement. */
-  ensureSession(id: string, p: Peripheral): DeviceSession | null {
+  ensureSession(id: string, p: Peripheral, evenPaused = false): DeviceSession | null {
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
-    if (!paired || this.paused || isPassive(p)) return null;
+    if (!paired || (this.paused && !evenPaused) || isPassive(p)) return null;
     const name = paired.name || p.advertisement?.localName || '';
     const sess = new DeviceSession(id, paired.mode, name, this.deps);
     this.sessions.set(id, sess);
