@@ -60,4 +60,37 @@ describe('outbox across an app restart', () => {
       await second.close();
     }
   });
+  it('a graceful stop in the middle of a drain sends nothing twice after the restart', async () => {
+    broker ??= await startMosquitto();
+    const N = 3000;
+    const seen = new Map<number, number>();
+    const watcher = await plainClient(broker.url);
+    watcher.on('message', (_t, p) => {
+      const i = Number(p.toString());
+      seen.set(i, (seen.get(i) ?? 0) + 1);
+    });
+    await watcher.subscribeAsync('hb/graceful/ev', { qos: 1 });
+    const gdir = mkdtempSync(join(tmpdir(), 'homebeat-graceful-'));
+    const settings = { ...brokerSettings(broker), outboxRatePerSec: 5000 };
+    try {
+      const first = await startMqttEngine({ dir: gdir, gatewayId: 'gw-g', mqtt: settings });
+      await first.waitMqtt((m) => m.state === 'connected');
+      for (let i = 0; i < N; i++) first.mqtt.publish('hb/graceful/ev', String(i), { qos: 1 });
+      await until(() => seen.size >= N / 3, 20_000, 'a third delivered');
+      await first.close();
+      const second = await startMqttEngine({ dir: gdir, gatewayId: 'gw-g', mqtt: settings });
+      try {
+        await until(() => seen.size >= N, 20_000, 'all delivered');
+        await second.waitMqtt((m) => m.outboxPending === 0);
+      } finally {
+        await second.close();
+      }
+      const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
+      expect(seen.size).toBe(N);
+      expect(duplicated).toBe(0);
+    } finally {
+      await watcher.endAsync(true);
+      rmSync(gdir, { recursive: true, force: true });
+    }
+  });
 });

@@ -102,6 +102,8 @@ export class BrokerConnection {
     this.clearRetry();
     const c = this.client;
     if (c && this.connected) {
+      await this.o.sender.quiesce(2000);
+      this.clearRetry();
       this.forget();
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 1000);

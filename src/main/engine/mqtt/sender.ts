@@ -41,6 +41,7 @@ export class OutboxSender {
   private lastRefill = 0;
   private timer: unknown = null;
   private scheduled = false;
+  private stopping = false;
   private highWater = 0;
   /** Rows sent again after a reconnect because their PUBACK never came (for tests and stats). */
   resent = 0;
@@ -49,6 +50,7 @@ export class OutboxSender {
 
   attach(target: PublishTarget): void {
     this.generation += 1;
+    this.stopping = false;
     this.target = target;
     this.cursor = 0;
     this.inflight.clear();
@@ -62,6 +64,20 @@ export class OutboxSender {
     this.target = null;
     this.inflight.clear();
     this.cancelTimer();
+    this.stopping = false;
+  }
+
+  /**
+   * For a graceful end: sends nothing new and waits (bounded) until the PUBACKs of what is on the
+   * wire have come back and their rows are deleted, so a normal restart sends nothing twice.
+   */
+  async quiesce(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.cancelTimer();
+    const deadline = Date.now() + timeoutMs;
+    while (this.target && this.inflight.size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   get inFlight(): number {
@@ -70,7 +86,7 @@ export class OutboxSender {
 
   /** New rows or freed window: send what may be sent now (batched to the next tick). */
   kick(): void {
-    if (!this.target || this.scheduled || this.timer) return;
+    if (!this.target || this.stopping || this.scheduled || this.timer) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -84,7 +100,7 @@ export class OutboxSender {
 
   private pump(): void {
     const target = this.target;
-    if (!target) return;
+    if (!target || this.stopping) return;
     const gen = this.generation;
     while (this.inflight.size < this.opts.window) {
       if (!this.takeToken()) return;
