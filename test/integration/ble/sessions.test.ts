@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { Rng } from '../../../src/main/engine/ble/sim/rng.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
 let b: BleTest | undefined;
@@ -83,6 +84,50 @@ describe('BLE sessions over the simulated radio', () => {
     expect(b.t.engine.logging.entries({ limit: 2000 }).some(logOf('link lost', A.strap))).toBe(
       false,
     );
+  });
+
+  it('random bytes on every notifying characteristic never stop a session', async () => {
+    b = await startBle({ settings: { paired: [keep(A.strap), keep(A.cycling)] } });
+    await b.waitLog(logOf('connected', A.strap));
+    await b.waitLog(logOf('connected', A.cycling));
+    const rng = new Rng(42);
+    const junk = () => Buffer.from(Array.from({ length: rng.int(0, 24) }, () => rng.int(0, 255)));
+    const N = 60;
+    for (let i = 0; i < N; i++) {
+      b.world.strap.sendMalformed('2a37', junk());
+      b.world.cycling.sendMalformed('2a63', junk());
+      b.world.cycling.sendMalformed('2a5b', junk());
+    }
+    // Wait until every scripted payload went out (bounded), then for real readings again.
+    const deadline = Date.now() + 15_000;
+    const left = () =>
+      ['2a37', '2a63', '2a5b'].reduce(
+        (n, c) =>
+          n +
+          (b!.world.strap.script.malformed.get(c)?.length ?? 0) +
+          (b!.world.cycling.script.malformed.get(c)?.length ?? 0),
+        0,
+      );
+    while (left() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(left()).toBe(0);
+    const since = b.readings.length;
+    await b.waitReading(
+      (r) => r.deviceId === A.strap && r.metric === 'heart_rate' && b!.readings.indexOf(r) >= since,
+    );
+    await b.waitReading(
+      (r) => r.deviceId === A.cycling && r.metric === 'power' && b!.readings.indexOf(r) >= since,
+    );
+    const entries = b.t.engine.logging.entries({ limit: 2000 });
+    expect(entries.some((e) => e.msg === 'link lost')).toBe(false);
+    expect(entries.filter((e) => e.level === 'error')).toEqual([]);
+    // Failures were logged as warnings with their bytes (some random payloads happen to be valid).
+    const warned = entries.filter((e) => e.msg === 'decode failed');
+    expect(warned.length).toBeGreaterThan(N);
+    expect(warned.every((e) => typeof e.detail?.hex === 'string')).toBe(true);
+    // Every reading that got through is a finite number or a flagged special value.
+    expect(
+      b.readings.every((r) => (r.value === null ? !!r.status : Number.isFinite(r.value))),
+    ).toBe(true);
   });
 
   it('answers slowly: the session still connects and reads', async () => {
