@@ -4,6 +4,7 @@ import {
   type EventName,
   type Payload,
 } from '../../shared/contract/index.js';
+import { ownCopy } from '../../shared/contract/define.js';
 import type { Clock } from './ports.js';
 
 export type BatchListener = (batch: EventBatch) => void;
@@ -60,7 +61,7 @@ class Subscriber {
     const prev = this.pending[name] as Payload<E> | undefined;
     const merge = (events[name] as { merge?: (a: Payload<E>, b: Payload<E>) => Payload<E> }).merge;
     (this.pending as Record<string, unknown>)[name] =
-      prev !== undefined && merge ? merge(prev, payload) : payload;
+      prev !== undefined && merge ? merge(prev, payload) : merge ? ownCopy(payload) : payload;
     this.hasPending = true;
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastFlush + this.intervalMs - this.clock.now());

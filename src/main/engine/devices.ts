@@ -40,7 +40,7 @@ export class DeviceRegistry {
     if (prev && patch.latest) next.latest = { ...prev.latest, ...patch.latest };
     if (prev && patch.state) next.state = { ...prev.state, ...patch.state };
     if (!next.name) next.name = patch.id;
-    if (prev && sameDevice(prev, next)) return prev;
+    if (prev && !changedKeys(prev, next, patch)) return prev;
     this.devices.set(next.id, next);
     this.emit({ upserted: [next], removed: [] });
     return next;
@@ -109,8 +109,28 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];
 
-function sameDevice(a: Device, b: Device): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** Whether any patched field differs; only those can have changed (cheap on hot paths). */
+function changedKeys(prev: Device, next: Device, patch: DevicePatch): boolean {
+  for (const k of Object.keys(patch) as (keyof Device)[]) {
+    if (patch[k] !== undefined && !deepEqual(prev[k], next[k])) return true;
+  }
+  return false;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return Number.isNaN(a) && Number.isNaN(b);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
+  }
+  return true;
 }
 
 /** Listeners of the reading stream: history, MQTT bridge, rules, device registry, the dashboard. */

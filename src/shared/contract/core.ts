@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Device, DevicesDelta, Reading } from '../model.js';
 import type { Settings } from '../settings.js';
-import { appendMerge, event, method } from './define.js';
+import { appendMerge, event, keyedMerge, method } from './define.js';
+
+const mergeDevices = keyedMerge<Device>((d) => d.id);
 import type { BleStatus } from './ble.js';
 import type { MqttStatus } from './mqtt.js';
 import type { JobState } from './scheduler.js';
@@ -70,14 +72,17 @@ export const coreRequests = {
 export const coreEvents = {
   status: event<EngineStatus>(),
   devicesChanged: event<DevicesDelta>((a, b) => {
-    const removed = new Set([...a.removed, ...b.removed]);
-    const up = new Map(a.upserted.map((d) => [d.id, d]));
-    for (const d of b.upserted) {
-      up.set(d.id, d);
-      removed.delete(d.id);
+    const up = mergeDevices(a.upserted, b.upserted);
+    if (b.removed.length) {
+      const gone = new Set(b.removed);
+      a.upserted = up.filter((d) => !gone.has(d.id));
+      a.removed = [...new Set([...a.removed, ...b.removed])];
+    } else a.upserted = up;
+    if (a.removed.length && b.upserted.length) {
+      const back = new Set(b.upserted.map((d) => d.id));
+      a.removed = a.removed.filter((id) => !back.has(id));
     }
-    for (const id of b.removed) up.delete(id);
-    return { upserted: [...up.values()], removed: [...removed] };
+    return a;
   }),
   readings: event<Reading[]>(appendMerge<Reading>(5000)),
   log: event<LogEntry[]>(appendMerge<LogEntry>(500)),

@@ -15,7 +15,8 @@ export const method =
 
 /**
  * A pushed event. `merge` folds a newer payload into a pending one so the batcher can coalesce:
- * the default keeps the latest.
+ * the default keeps the latest. A merge may change `pending` in place and return it: the batcher
+ * hands it a copy it owns (see ownCopy), so bursts cost O(items), not O(items²).
  */
 export interface EventSpec<P = unknown> {
   merge?: (pending: P, next: P) => P;
@@ -24,20 +25,45 @@ export interface EventSpec<P = unknown> {
 export const event = <P>(merge?: (pending: P, next: P) => P): EventSpec<P> =>
   merge ? { merge } : {};
 
-/** Appends, keeping at most `max` newest items, for events that are lists of things that happened. */
+/** A copy the batcher may mutate: arrays, and the array fields of an object, are copied. */
+export function ownCopy<P>(p: P): P {
+  if (Array.isArray(p)) return p.slice() as P;
+  if (typeof p !== 'object' || p === null) return p;
+  const out: Record<string, unknown> = { ...(p as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(out)) if (Array.isArray(v)) out[k] = v.slice();
+  return out as P;
+}
+
+/**
+ * Appends, for events that are lists of things that happened. Keeps the newest: once past twice
+ * `max` it drops back to `max`, so a long burst costs O(1) per item.
+ */
 export const appendMerge =
   <T>(max: number) =>
   (pending: T[], next: T[]): T[] => {
-    const all = pending.concat(next);
-    return all.length > max ? all.slice(all.length - max) : all;
+    for (const t of next) pending.push(t);
+    if (pending.length > max * 2) pending.splice(0, pending.length - max);
+    return pending;
   };
 
-/** Merges records by key, newest value winning (for per-id updates). */
-export const keyedMerge =
-  <T>(key: (t: T) => string) =>
-  (pending: T[], next: T[]): T[] => {
-    const m = new Map<string, T>();
-    for (const t of pending) m.set(key(t), t);
-    for (const t of next) m.set(key(t), t);
-    return [...m.values()];
+/** Merges records by key in place, newest value winning (for per-id updates). */
+export const keyedMerge = <T>(key: (t: T) => string) => {
+  const indexes = new WeakMap<T[], Map<string, number>>();
+  return (pending: T[], next: T[]): T[] => {
+    let index = indexes.get(pending);
+    if (!index) {
+      index = new Map();
+      pending.forEach((t, i) => index!.set(key(t), i));
+      indexes.set(pending, index);
+    }
+    for (const t of next) {
+      const k = key(t);
+      const at = index.get(k);
+      if (at === undefined) {
+        index.set(k, pending.length);
+        pending.push(t);
+      } else pending[at] = t;
+    }
+    return pending;
   };
+};
