@@ -69,4 +69,23 @@ describe('BLE on a controllable clock', () => {
     expect(b.readings.slice(since).some((r) => r.deviceId === A.climate)).toBe(true);
     expect(b.world.radio.calls.get('startScanning')).toBe(starts + 1);
   });
+
+  it('reads the signal strength of a connected device every 30 s', async () => {
+    const clock = new ManualClock();
+    b = await startBle({
+      clock,
+      tickMs: 1000,
+      settings: { paired: [{ id: A.strap, name: '', mode: 'keep' }] },
+    });
+    await advanceUntil(clock, () => has(b!, logOf('connected', A.strap)), 5000);
+    const before = b.t.engine.devices.get(A.strap)!.rssi!;
+    expect(before).toBeGreaterThan(-80);
+    b.world.strap.rssi = -92; // walked away from the gateway
+    await clock.advance(20_000);
+    expect(b.t.engine.devices.get(A.strap)!.rssi).toBe(before);
+    await clock.advance(11_000);
+    const after = b.t.engine.devices.get(A.strap)!.rssi!;
+    expect(after).toBeGreaterThanOrEqual(-95);
+    expect(after).toBeLessThanOrEqual(-89);
+  });
 });

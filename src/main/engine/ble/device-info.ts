@@ -1,7 +1,9 @@
 import type { Metric } from '../../../shared/metrics.js';
 import type { DevicePatch } from '../../../shared/model.js';
 import { decodeCharacteristic, encodeCurrentTime, KNOWN_SERVICES } from './decoders/index.js';
-import type { Characteristic } from './noble-loader.js';
+import type { Clock } from '../ports.js';
+import { guarded, sleep } from './gatt.js';
+import type { Characteristic, Peripheral } from './noble-loader.js';
 
 /** A GATT operation guarded by the link's timeout and abort signal. */
 export type Op = <T>(x: Promise<T>, what: string) => Promise<T>;
@@ -64,4 +66,27 @@ export function capabilitiesOf(charUuids: Iterable<string>): Metric[] {
     if (def.characteristics.some((c) => have.has(c)))
       for (const m of SERVICE_METRICS[svc] ?? []) caps.add(m);
   return [...caps];
+}
+
+/**
+ * While a link is up, asks for its RSSI every `everyMs` (a connected device no longer advertises,
+ * so nothing else tells the signal strength). Ends when the link's signal aborts.
+ */
+export async function watchRssi(
+  p: Peripheral,
+  signal: AbortSignal,
+  clock: Clock,
+  everyMs: number,
+  onRssi: (rssi: number) => void,
+): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(everyMs, clock, signal);
+    if (signal.aborted) return;
+    try {
+      const rssi = await guarded(p.updateRssiAsync(), 'read RSSI', 5_000, signal, clock);
+      if (typeof rssi === 'number' && Number.isFinite(rssi)) onRssi(rssi);
+    } catch {
+      // A missed RSSI reading is not worth a log line; the link's own events say what matters.
+    }
+  }
 }

@@ -77,7 +77,13 @@ export class BleService implements BleApi {
         return this.scanner.waitFor(id, ms, signal);
       },
       backoff: { ...DEFAULT_BACKOFF, ...opts.backoff },
-      timeouts: { connectMs: 15_000, opMs: 10_000, settleMs: 1_000, ...opts.timeouts },
+      timeouts: {
+        connectMs: 15_000,
+        opMs: 10_000,
+        settleMs: 1_000,
+        rssiMs: 30_000,
+        ...opts.timeouts,
+      },
       random: opts.random ?? Math.random,
       onState: () => this.pushStatus(),
     };

@@ -9,7 +9,7 @@ import {
   isKnownCharacteristic,
   KNOWN_SERVICES,
 } from './decoders/index.js';
-import { capabilitiesOf, readDeviceInfo, setDeviceTime } from './device-info.js';
+import { capabilitiesOf, readDeviceInfo, setDeviceTime, watchRssi } from './device-info.js';
 import { guarded, sleep, unref } from './gatt.js';
 import { toReadings } from './readings.js';
 import type { Characteristic, Peripheral } from './noble-loader.js';
@@ -25,7 +25,8 @@ export interface SessionDeps {
   /** The peripheral noble knows for this address, waiting for an advertisement if needed. */
   findPeripheral(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral>;
   backoff: BackoffOptions;
-  timeouts: { connectMs: number; opMs: number; settleMs: number };
+  /** rssiMs: how often a connected device's signal strength is read. */
+  timeouts: { connectMs: number; opMs: number; settleMs: number; rssiMs: number };
   random(): number;
   /** Called on every state change (status counts, benchmark). */
   onState(session: DeviceSession): void;
@@ -208,6 +209,10 @@ export class DeviceSession {
     this.lastSeen = clock.now();
     this.setState('connected');
     this.d.log.info('connected', { device: this.id, kind: this.kind });
+    void watchRssi(p, ac.signal, clock, this.d.timeouts.rssiMs, (rssi) => {
+      const dev = this.d.ctx.devices.get(this.id);
+      if (Math.abs((dev?.rssi ?? 0) - rssi) >= 3) this.d.ctx.devices.upsert({ id: this.id, rssi });
+    });
     return link;
   }
 
