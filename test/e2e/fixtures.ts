@@ -25,6 +25,7 @@ export class Serve {
   constructor(
     readonly port: number,
     settings: Settings,
+    private readonly simulate = true,
   ) {
     this.dataDir = mkdtempSync(join(tmpdir(), 'homebeat-e2e-'));
     mkdirSync(this.dataDir, { recursive: true });
@@ -39,7 +40,7 @@ export class Serve {
       [
         join(ROOT, 'bin/homebeat.js'),
         'serve',
-        '--simulate',
+        ...(this.simulate ? ['--simulate'] : []),
         '--port',
         String(this.port),
         '--data-dir',
@@ -115,6 +116,8 @@ export interface Fixtures {
   /** A real Mosquitto, started only for tests that ask for it (serve then uses it as its broker). */
   mosquitto: Mosquitto;
   useMosquitto: boolean;
+  /** serve --simulate (default); false runs the real radio (none on a CI machine). */
+  simulate: boolean;
   serve: Serve;
   /** The dashboard opened on the serve's URL (the first status arrived). */
   dashboard: Page;
@@ -123,11 +126,12 @@ export interface Fixtures {
 export const test = base.extend<Fixtures>({
   seed: [{}, { option: true }],
   useMosquitto: [false, { option: true }],
+  simulate: [true, { option: true }],
   mosquitto: async ({ serve }, use) => {
     if (!serve.mosquitto) throw new Error('test.use({ useMosquitto: true }) to get a Mosquitto');
     await use(serve.mosquitto);
   },
-  serve: async ({ seed, useMosquitto }, use) => {
+  serve: async ({ seed, useMosquitto, simulate }, use) => {
     const settings = defaultSettings();
     settings.mqtt.embedded.port = await freePort();
     let mosquitto: Mosquitto | undefined;
@@ -136,7 +140,7 @@ export const test = base.extend<Fixtures>({
       settings.mqtt.host = '127.0.0.1';
       settings.mqtt.port = mosquitto.port;
     }
-    const s = new Serve(await freePort(), mergeSettings(settings, seed) as Settings);
+    const s = new Serve(await freePort(), mergeSettings(settings, seed) as Settings, simulate);
     s.mosquitto = mosquitto;
     await s.start();
     await use(s);

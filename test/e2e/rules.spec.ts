@@ -24,4 +24,23 @@ test('a rule that fires shows its alert', async ({ dashboard: page, serve }) => 
   await expect(page.locator('.alerts .alert', { hasText: 'Pulse seen on' }).first()).toBeVisible({
     timeout: 30_000,
   });
+
+  // Disable, edit, delete: each lands in the engine.
+  await page.goto(`${serve.url}#/rules`);
+  const row = page.locator('.rule', { hasText: 'Pulse check' });
+  await row.getByRole('switch').click();
+  await expect(row.locator('.badge')).toHaveText('disabled');
+  await row.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'Edit rule' });
+  await edit.getByLabel('Name').fill('Pulse check 2');
+  await edit.getByRole('button', { name: 'Save rule' }).click();
+  const renamed = page.locator('.rule', { hasText: 'Pulse check 2' });
+  await expect(renamed).toBeVisible();
+  let rules = await serve.call<{ name: string; enabled: boolean }[]>('listRules');
+  expect(rules.value?.find((r) => r.name === 'Pulse check 2')?.enabled).toBe(false);
+  page.once('dialog', (d) => void d.accept());
+  await renamed.getByRole('button', { name: 'Delete' }).click();
+  await expect(renamed).toHaveCount(0);
+  rules = await serve.call('listRules');
+  expect(rules.value?.some((r) => r.name.startsWith('Pulse check'))).toBe(false);
 });

@@ -14,6 +14,12 @@ for (const scheme of ['light', 'dark'] as const) {
     dashboard: page,
     serve,
   }) => {
+    // Nothing the page does may trip its Content-Security-Policy (or throw).
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
     await page.emulateMedia({ colorScheme: scheme });
     // Real simulated data: the strap's rate is on its card and its sparkline has a line.
     const strap = page.locator(`.card[data-device-id="${STRAP}"]`);
@@ -57,5 +63,6 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.locator('.card', { hasText: HALL_LIGHT_NAME }).locator('.card-name').click();
     await expect(page.locator('.control').first()).toBeVisible();
     await shot(page, 'device-controls', scheme);
+    expect(problems).toEqual([]);
   });
 }

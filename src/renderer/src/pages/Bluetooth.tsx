@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { ScanResult } from '../../../shared/contract/index';
 import type { ResultError } from '../../../shared/result';
 import { ErrorNote } from '../components/ErrorNote';
@@ -15,11 +15,18 @@ const ADAPTER_WORDS: Record<string, string> = {
 };
 
 /** What the user can do about an adapter that is not ready. */
-function adapterAdvice(state: string): string | null {
+function adapterAdvice(state: string): ReactNode {
   if (state === 'poweredOff')
     return 'Turn Bluetooth on in your system settings; Homebeat picks it up by itself.';
   if (state === 'unavailable')
-    return 'Check that this computer has a Bluetooth adapter and that BlueZ (bluetoothd) is running. On Linux, serve needs permission to use raw HCI sockets (run `sudo setcap cap_net_raw+eip $(which node)`). Everything else in Homebeat keeps working meanwhile.';
+    return (
+      <>
+        Check that this computer has a Bluetooth adapter and that BlueZ (bluetoothd) is running. On
+        Linux, serve needs permission for raw HCI sockets:{' '}
+        <code>sudo setcap cap_net_raw+eip $(readlink -f $(which node))</code>. Everything else in
+        Homebeat keeps working meanwhile.
+      </>
+    );
   return null;
 }
 
@@ -104,9 +111,11 @@ export function Bluetooth() {
         <h2 id="found-title">Nearby devices</h2>
         {results.length === 0 ? (
           <p className="muted">
-            {scanning
-              ? 'Listening… devices appear here as they advertise.'
-              : 'Nothing found yet. Press “Scan for devices” and wake your device (e.g. put the strap on).'}
+            {ble && (ble.adapter === 'unavailable' || ble.adapter === 'poweredOff')
+              ? 'Scanning needs a working adapter (see above).'
+              : scanning
+                ? 'Listening… devices appear here as they advertise.'
+                : 'Nothing found yet. Press “Scan for devices” and wake your device (e.g. put the strap on).'}
           </p>
         ) : (
           <table className="table">
