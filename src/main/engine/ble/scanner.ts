@@ -7,6 +7,8 @@ import { unref } from './gatt.js';
 import type { Noble, Peripheral } from './noble-loader.js';
 
 export const BTHOME_UUID = 'fcd2';
+/** A scan result older than this is dropped from the list. */
+const STALE_MS = 5 * 60_000;
 
 export interface ScannerOptions {
   ctx: EngineContext;
@@ -98,8 +100,10 @@ export class Scanner {
 
   list(): ScanResult[] {
     const s = this.o.ctx.settings.get().ble;
+    // Devices not heard for a while have left; the pairing screen should not offer them.
+    const since = this.o.ctx.ports.clock.now() - STALE_MS;
     return [...this.results.values()]
-      .filter((r) => visible(r, s))
+      .filter((r) => r.lastSeen >= since && visible(r, s))
       .map((r) => ({ ...r, paired: this.o.isPaired(r.id) }))
       .sort((a, b) => b.rssi - a.rssi);
   }
