@@ -2,8 +2,9 @@ import type { JobState } from '../../../shared/contract/index.js';
 import { EngineError } from '../../../shared/result.js';
 import type { EngineContext, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { JobSpec, SchedulerApi } from '../services.js';
+import type { HistoryApi, JobSpec, SchedulerApi } from '../services.js';
 import { backoffDelay, DEFAULT_BACKOFF, effectiveInterval, isSyncJob } from './backoff.js';
+import { JobStore, lastRememberedSync, rememberedFrom, type RememberedJob } from './job-store.js';
 import { osNetworkMonitor, type NetworkMonitor } from './network.js';
 
 export interface SchedulerOptions {
@@ -50,6 +51,10 @@ export class SchedulerService implements SchedulerApi {
   private readonly tickMs: number;
   private readonly offs: (() => void)[] = [];
   private timer: unknown = null;
+  /** The job table in the history database: undefined until looked for, null when there is none. */
+  private store: JobStore | null | undefined;
+  /** What earlier runs of the app recorded, by job name (kept current while the store is open). */
+  private remembered = new Map<string, RememberedJob>();
   private paused = false;
   private started = false;
   private disposed = false;
@@ -72,6 +77,17 @@ export class SchedulerService implements SchedulerApi {
 
   start(): void {
     this.started = true;
+    this.openStore(true);
+    // Jobs registered before the database was there (not so in the default order) resume now.
+    for (const j of this.jobs.values()) {
+      const r = this.remembered.get(j.spec.name);
+      if (r && j.state.lastRun === null && !j.busy) {
+        this.resume(j, r, this.now());
+        this.push(j, false);
+      }
+    }
+    // "Last sync N min ago" at once, even before (or without) the sync jobs registering again.
+    if (this.remembered.size > 0) this.pushStatus();
     const { power } = this.ctx.ports;
     this.offs.push(
       // Timers may have slept with the machine: whatever fell due meanwhile runs at once.
@@ -103,6 +119,8 @@ export class SchedulerService implements SchedulerApi {
     }
     const now = this.now();
     const prev = this.jobs.get(spec.name);
+    // Services register their jobs in their own start, which may come before ours.
+    if (!prev) this.openStore(false);
     // Re-registering (a changed pull interval) keeps the job's history and any run in progress.
     const job: Job = prev ?? {
       spec,
@@ -124,8 +142,10 @@ export class SchedulerService implements SchedulerApi {
     };
     job.spec = spec;
     job.state = { ...job.state, kind: spec.kind, sync: isSyncJob(spec) };
+    const remembered = prev ? undefined : this.remembered.get(spec.name);
     const inBackoff = prev !== undefined && job.state.failures > 0 && !job.fromInterval;
-    if (!job.busy && !inBackoff) {
+    if (remembered) this.resume(job, remembered, now);
+    else if (!job.busy && !inBackoff) {
       // A periodic job that ran before keeps its rhythm; a new one waits its initial delay.
       if (spec.kind === 'periodic' && job.state.lastRun !== null) this.planInterval(job, job.base);
       else this.setNext(job, now + (spec.initialDelayMs ?? 0), spec.initialDelayMs ?? 0, false);
@@ -311,7 +331,61 @@ export class SchedulerService implements SchedulerApi {
         this.setNext(job, now + d, d, false);
       }
     }
+    this.remember(job, now);
     this.push(job);
+  }
+
+  /** Looks for the history database once it may be open; `final`: stop looking (in memory then). */
+  private openStore(final: boolean): void {
+    if (this.store !== undefined) return;
+    // Undefined at run time while the history is not open, despite the interface's type.
+    const db = this.ctx.service<HistoryApi>('history')?.db;
+    if (!db) {
+      if (final) this.store = null;
+      return;
+    }
+    try {
+      const store = new JobStore(db);
+      this.remembered = store.loadAll();
+      this.store = store;
+    } catch (err) {
+      this.store = null;
+      this.log.warn('job state is kept in memory only', { error: errorText(err) });
+    }
+  }
+
+  /** A job known from before the restart: its state shows at once and its rhythm goes on. */
+  private resume(job: Job, r: RememberedJob, now: number): void {
+    const { spec } = job;
+    job.state = {
+      ...job.state,
+      lastRun: r.lastRun,
+      lastSuccess: r.lastSuccess,
+      failures: r.failures,
+    };
+    if (r.lastError !== null) job.state.lastError = r.lastError;
+    else delete job.state.lastError;
+    const initial = spec.initialDelayMs ?? 0;
+    // Planned from when the last outcome was recorded, as record() would have done.
+    if (r.failures > 0 && (spec.kind === 'oneoff' || spec.backoff)) {
+      const d = backoffDelay(spec.backoff ?? DEFAULT_BACKOFF, r.failures);
+      this.setNext(job, r.updated + d, d, false);
+    } else if (spec.kind === 'periodic' && r.lastRun !== null) this.planInterval(job, r.updated);
+    else this.setNext(job, now + initial, initial, false);
+    // Overdue: as soon as its owner allows after registering (a BLE pull waits for the scan).
+    if (job.state.nextRun! < now + initial) this.setNext(job, now + initial, initial, false);
+  }
+
+  /** One upsert per finished run; a failed write only costs the memory across a restart. */
+  private remember(job: Job, at: number): void {
+    if (!this.store) return;
+    const r = rememberedFrom(job.state, at);
+    this.remembered.set(r.name, r);
+    try {
+      this.store.save(r);
+    } catch (err) {
+      this.log.warn('job state not saved', { job: r.name, error: errorText(err) });
+    }
   }
 
   private planInterval(job: Job, base: number): void {
@@ -348,7 +422,7 @@ export class SchedulerService implements SchedulerApi {
   }
 
   private pushStatus(): void {
-    let lastSyncAt: number | null = null;
+    let lastSyncAt = lastRememberedSync(this.remembered.values());
     for (const j of this.jobs.values()) {
       const t = j.state.sync ? j.state.lastSuccess : null;
       if (t !== null && (lastSyncAt === null || t > lastSyncAt)) lastSyncAt = t;
