@@ -36,9 +36,10 @@ test('keyboard navigation with a visible focus ring, and roles on the controls',
   const ranges = page.getByRole('radiogroup', { name: 'Time range' });
   await expect(ranges.getByRole('radio')).toHaveCount(5);
   await expect(ranges.getByRole('radio', { name: '1 h' })).toHaveAttribute('aria-checked', 'true');
-  await ranges.getByRole('radio', { name: '24 h' }).focus();
-  await page.keyboard.press('Enter');
+  await ranges.getByRole('radio', { name: '1 h' }).focus();
+  await page.keyboard.press('ArrowRight');
   await expect(ranges.getByRole('radio', { name: '24 h' })).toHaveAttribute('aria-checked', 'true');
+  await expect(ranges.getByRole('radio', { name: '24 h' })).toBeFocused();
 });
 
 test('the theme follows the OS, and the settings override it', async ({

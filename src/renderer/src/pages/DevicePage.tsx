@@ -14,6 +14,7 @@ const RANGES = [
   { key: '30d', label: '30 d', ms: 30 * 86_400_000 },
 ] as const;
 type RangeKey = (typeof RANGES)[number]['key'] | 'custom';
+const CHOICES: { key: RangeKey; label: string }[] = [...RANGES, { key: 'custom', label: 'Custom' }];
 
 /** "2026-11-25T20:15" for datetime-local inputs, in local time. */
 const toLocalInput = (ms: number) => {
@@ -177,13 +178,34 @@ export function DevicePage({ id }: { id: string }) {
       <section aria-labelledby="history-title">
         <div className="section-head">
           <h2 id="history-title">History</h2>
-          <div role="radiogroup" aria-label="Time range" className="segmented">
-            {[...RANGES, { key: 'custom' as const, label: 'Custom' }].map((r) => (
+          <div
+            role="radiogroup"
+            aria-label="Time range"
+            className="segmented"
+            onKeyDown={(e) => {
+              // Arrow keys move the choice, as in any radio group; Tab leaves the group.
+              const step =
+                e.key === 'ArrowRight' || e.key === 'ArrowDown'
+                  ? 1
+                  : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+                    ? -1
+                    : 0;
+              if (!step) return;
+              e.preventDefault();
+              const i =
+                (CHOICES.findIndex((c) => c.key === range) + step + CHOICES.length) %
+                CHOICES.length;
+              setRange(CHOICES[i].key);
+              (e.currentTarget.children[i] as HTMLElement | undefined)?.focus();
+            }}
+          >
+            {CHOICES.map((r) => (
               <button
                 key={r.key}
                 type="button"
                 role="radio"
                 aria-checked={range === r.key}
+                tabIndex={range === r.key ? 0 : -1}
                 className={range === r.key ? 'active' : ''}
                 onClick={() => setRange(r.key)}
               >
