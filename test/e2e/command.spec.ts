@@ -35,3 +35,21 @@ test('toggling a light: confirmed on the page, and seen on the broker by another
     await client.endAsync();
   }
 });
+
+test('a command that cannot be delivered (broker down) shows failed, with the reason', async ({
+  dashboard: page,
+  mosquitto,
+}) => {
+  const card = page.locator('.card', { hasText: HALL_LIGHT_NAME });
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  await card.locator('.card-name').click();
+  const control = page.locator('.control').first();
+  await expect(control.getByRole('switch')).toBeVisible();
+  // The broker dies: the command is refused or times out unconfirmed; either way it failed.
+  await mosquitto.kill();
+  await control.getByRole('switch').click();
+  const state = control.locator('.cmd-state');
+  await expect(state).toHaveAttribute('data-state', /pending|failed/);
+  await expect(state).toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
+  await expect(state).toContainText(/failed: .+/);
+});

@@ -48,7 +48,18 @@ function ControlRow({ device, control: c }: { device: Device; control: DeviceCon
     setError(null);
     const r = await store.api.sendCommand({ deviceId: device.id, entity: c.entity, command });
     if (r.ok) store.setCommand(r.value);
-    else setError(r.error);
+    else {
+      // A refused command (no broker, bad value) is a failed one, shown where the others are.
+      store.setCommand({
+        id: `refused-${Date.now()}`,
+        deviceId: device.id,
+        entity: c.entity,
+        state: 'failed',
+        reason: r.error.message,
+        ts: Date.now(),
+      });
+      if (r.error.code === 'invalid_input') setError(r.error);
+    }
   };
   const on = String(st.state ?? '').toUpperCase() === 'ON';
   return (
