@@ -53,7 +53,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
           ))}
         {metrics.map((m) => {
           const lv = d.latest[m];
-          const unit = lv?.unit ?? metricUnit(m);
+          const unit = lv?.unit || metricUnit(m);
           return (
             <div key={m} className="value" data-metric={m}>
               <dt>{metricLabel(m)}</dt>

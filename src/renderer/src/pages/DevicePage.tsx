@@ -166,7 +166,7 @@ export function DevicePage({ id }: { id: string }) {
                     <span className="num">
                       {lv?.status && lv.status !== 'ok' ? lv.status : formatValue(lv?.value, m)}
                     </span>{' '}
-                    <span className="unit">{m === 'state' ? '' : (lv?.unit ?? metricUnit(m))}</span>
+                    <span className="unit">{m === 'state' ? '' : lv?.unit || metricUnit(m)}</span>
                   </dd>
                 </div>
               );
