@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBridge, type Bridge } from './bridge/index';
+import { targetHref } from './router';
 import { Store } from './store/store';
 import { StoreContext } from './store/hooks';
 import './styles.css';
@@ -16,6 +17,9 @@ async function boot(): Promise<void> {
     bridge = createBridge();
   }
   const store = new Store(bridge.api, bridge);
+  store.onNavigate = (route) => {
+    location.hash = targetHref(route);
+  };
   store.start();
   // Tests and the bench read this; it holds nothing the page does not already show.
   (window as unknown as { __homebeat: unknown }).__homebeat = { store, bridge: bridge.kind };

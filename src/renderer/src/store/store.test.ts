@@ -109,4 +109,12 @@ describe('Store', () => {
     a.push({ commandState: [{ ...c, state: 'confirmed', ts: 2 }] });
     expect([...store.commands.values()]).toEqual([{ ...c, state: 'confirmed', ts: 2 }]);
   });
+
+  it('hands a navigate event to the page', async () => {
+    const { store, a } = await started([]);
+    const routes: string[] = [];
+    store.onNavigate = (r) => routes.push(r);
+    a.push({ navigate: { route: '/device/x' } });
+    expect(routes).toEqual(['/device/x']);
+  });
 });

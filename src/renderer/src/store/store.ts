@@ -58,6 +58,8 @@ export class Store {
   log: LogEntry[] = [];
   jobs: JobState[] = [];
   notifications: NotificationPayload[] = [];
+  /** Opens a route ("/device/<id>"); set by the page, so the store stays free of the DOM. */
+  onNavigate?: (route: string) => void;
   /** Bumped on every (re)synchronisation; pages re-fetch their own data when it changes. */
   epoch = 0;
   private readonly live = new Map<string, { ts: number[]; values: number[] }>();
@@ -149,6 +151,8 @@ export class Store {
       this.touch('log');
     }
     if (b.jobs) this.setJobs(b.jobs);
+    // The shell asks to show a page (a notification was clicked).
+    if (b.navigate) this.onNavigate?.(b.navigate.route);
     if (b.notification) {
       this.notifications = b.notification.concat(this.notifications).slice(0, 50);
       this.touch('notifications');
