@@ -11,13 +11,10 @@ export const Sparkline = memo(function Sparkline({
   label: string;
 }) {
   if (values.length < 2) {
+    const text = values.length ? 'one reading in the last hour' : 'no data in the last hour';
     return (
-      <div
-        className="spark spark-empty"
-        role="img"
-        aria-label={`${label}: no data in the last hour`}
-      >
-        no data in the last hour
+      <div className="spark spark-empty" role="img" aria-label={`${label}: ${text}`}>
+        {text}
       </div>
     );
   }
