@@ -22,6 +22,17 @@ test('broker settings with a wrong password show the broker’s reason', async (
     await form.getByLabel('Password').fill('right-password');
     await form.getByRole('button', { name: 'Test connection' }).click();
     await expect(result).toHaveAttribute('data-test-result', 'ok', { timeout: 20_000 });
+
+    // Saving switches Homebeat over to that broker; the page shows it connected there.
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+    const state = page.locator('[data-mqtt-state]');
+    await expect(state).toHaveAttribute('data-mqtt-state', 'connected', { timeout: 30_000 });
+    await expect(page.locator('#conn-title ~ p code')).toContainText(`:${broker.port}`);
+    const settings = await serve.call<{ mqtt: { host: string; hasPassword: boolean } }>(
+      'getSettings',
+    );
+    expect(settings.value?.mqtt).toMatchObject({ host: '127.0.0.1', hasPassword: true });
   } finally {
     await broker.stop();
   }
