@@ -32,6 +32,8 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
   const [series, setSeries] = useState<Series | null>(null);
   const [error, setError] = useState<ResultError | null>(null);
   const [loading, setLoading] = useState(true);
+  /** Live points arrived after the query: the "no readings" note must go. */
+  const [hasLive, setHasLive] = useState(false);
 
   useEffect(() => {
     const el = box.current;
@@ -121,7 +123,9 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
         timer = null;
         const u = plot.current;
         if (!u) return;
-        u.setData(toData(series, store.liveSeries(deviceId, metric), from, live));
+        const liveData = store.liveSeries(deviceId, metric);
+        if (liveData?.ts.length) setHasLive(true);
+        u.setData(toData(series, liveData, from, live));
         const [min, max] = xRange(from, to, u);
         u.setScale('x', { min, max });
       }, 1000);
@@ -132,7 +136,11 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
     };
   }, [store, deviceId, metric, series, from, to, live]);
 
-  const empty = series && series.ts.length === 0 && !store.liveSeries(deviceId, metric)?.ts.length;
+  const empty =
+    series &&
+    series.ts.length === 0 &&
+    !hasLive &&
+    !(live && store.liveSeries(deviceId, metric)?.ts.length);
   return (
     <figure className="chart" aria-label={`${metricLabel(metric)} history`}>
       <figcaption>
@@ -140,7 +148,7 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
         {series ? (
           <span className="muted">
             {' '}
-            · {series.rawCount.toLocaleString()} readings in range
+            · {series.rawCount.toLocaleString()} stored readings in range
             {series.rawCount > series.ts.length ? `, ${series.ts.length} points shown` : ''}
           </span>
         ) : null}
