@@ -48,6 +48,7 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
     if (width < 50) return;
     let cancelled = false;
     setLoading(true);
+    setHasLive(false);
     void store.api
       .querySeries({ deviceId, metric, from, to, points: Math.min(20_000, Math.max(2, width)) })
       .then((r) => {
