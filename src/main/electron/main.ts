@@ -22,7 +22,12 @@ import { installGlobalHandlers } from '../engine/global-handlers.js';
 import { Logging } from '../engine/logging.js';
 import { nodePaths } from '../engine/node-ports.js';
 import { systemClock } from '../engine/ports.js';
-import { CONF_OPTIONS, ConfSettingsStore, confSchema } from '../engine/store-settings.js';
+import {
+  CONF_OPTIONS,
+  ConfSettingsStore,
+  confSchema,
+  openSettingsStore,
+} from '../engine/store-settings.js';
 import { registerCheckedIpc, trustedUrlPredicate } from './ipc.js';
 import { HIDDEN_ARG, LoginItem } from './login-item.js';
 import { electronPowerEvents, SafeStorageSecretStore } from './ports.js';
@@ -79,11 +84,11 @@ async function boot(): Promise<void> {
     cb(permission === 'notifications'),
   );
 
-  const store = new ElectronStore({
-    cwd: paths.dataDir,
-    ...CONF_OPTIONS,
-    schema: confSchema() as never,
-  });
+  const store = openSettingsStore(
+    () => new ElectronStore({ cwd: paths.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
+    join(paths.dataDir, 'settings.json'),
+    logging.logger('settings'),
+  );
   const engine = new Engine({
     ports: {
       notifier: { notify: (n) => showNotification(n) },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { OwnerOnlyJsonFile } from '../engine/node-ports.js';
 import type { PowerEvents, SecretStore } from '../engine/ports.js';
 
 /** safeStorage's calls, injected so the store is tested in Node with a reversible fake. */
@@ -14,15 +14,13 @@ export interface SafeStorageLike {
  * a keyring), secrets are refused rather than written in clear.
  */
 export class SafeStorageSecretStore implements SecretStore {
-  private cache: Record<string, string>;
+  private readonly file: OwnerOnlyJsonFile;
 
   constructor(
-    private readonly file: string,
+    path: string,
     private readonly safe: SafeStorageLike,
   ) {
-    this.cache = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
-      : {};
+    this.file = new OwnerOnlyJsonFile(path);
   }
 
   get encrypted(): boolean {
@@ -30,7 +28,7 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   get(name: string): string | undefined {
-    const v = Object.hasOwn(this.cache, name) ? this.cache[name] : undefined;
+    const v = this.file.get(name);
     if (v === undefined || !this.safe.isEncryptionAvailable()) return undefined;
     try {
       return this.safe.decryptString(Buffer.from(v, 'base64'));
@@ -43,20 +41,11 @@ export class SafeStorageSecretStore implements SecretStore {
     if (!this.safe.isEncryptionAvailable()) {
       throw new Error('the OS keychain is not available: secrets cannot be stored safely');
     }
-    this.cache = { ...this.cache, [name]: this.safe.encryptString(value).toString('base64') };
-    this.save();
+    this.file.set(name, this.safe.encryptString(value).toString('base64'));
   }
 
   delete(name: string): void {
-    if (!Object.hasOwn(this.cache, name)) return;
-    const { [name]: _gone, ...rest } = this.cache;
-    this.cache = rest;
-    this.save();
-  }
-
-  private save(): void {
-    writeFileSync(this.file, JSON.stringify(this.cache), { mode: 0o600 });
-    chmodSync(this.file, 0o600);
+    this.file.delete(name);
   }
 }
 

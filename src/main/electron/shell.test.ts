@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { FileSecretStore } from '../engine/node-ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -282,5 +290,18 @@ describe('safeStorage secret store', () => {
     const store = new SafeStorageSecretStore(file, fakeSafe(false));
     expect(() => store.set('mqtt:password', 'x')).toThrow(/keychain/);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('secret files', () => {
+  it('moves an unreadable secret file aside instead of failing to start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hb-secrets-'));
+    const file = join(dir, 'secrets.json');
+    writeFileSync(file, '{not json');
+    const store = new FileSecretStore(file);
+    expect(store.get('mqtt:password')).toBeUndefined();
+    store.set('mqtt:password', 'x');
+    expect(new FileSecretStore(file).get('mqtt:password')).toBe('x');
+    expect(readdirSync(dir).some((f) => f.startsWith('secrets.json.broken-'))).toBe(true);
   });
 });

@@ -33,33 +33,67 @@ export class JsonFileSettingsStore implements SettingsStore {
 }
 
 /**
- * Secrets in a JSON file readable by the owner only. Headless hosts have no OS keychain; the
- * Electron shell uses safeStorage instead, and `encrypted` tells the dashboard which one is in use.
+ * A small string map kept in a JSON file only its owner can read, written atomically. Both secret
+ * stores keep their (plain or OS-encrypted) values in one. An unreadable file is moved aside, not
+ * overwritten, so a damaged secret file never stops the app from starting.
  */
-export class FileSecretStore implements SecretStore {
-  readonly encrypted = false;
-  private cache: Record<string, string>;
+export class OwnerOnlyJsonFile {
+  private cache: Record<string, string> = {};
+
   constructor(private readonly file: string) {
-    this.cache = existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
-      : {};
+    if (!existsSync(file)) return;
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
+      for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') this.cache[k] = v;
+    } catch (err) {
+      moveAside(file, `unreadable: ${(err as Error).message}`);
+    }
   }
+
   get(name: string): string | undefined {
     return Object.hasOwn(this.cache, name) ? this.cache[name] : undefined;
   }
+
   set(name: string, value: string): void {
     this.cache = { ...this.cache, [name]: value };
     this.save();
   }
+
   delete(name: string): void {
     if (!Object.hasOwn(this.cache, name)) return;
     const { [name]: _gone, ...rest } = this.cache;
     this.cache = rest;
     this.save();
   }
+
   private save(): void {
-    writeFileSync(this.file, JSON.stringify(this.cache), { mode: 0o600 });
-    chmodSync(this.file, 0o600);
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.cache), { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, this.file);
+  }
+}
+
+/**
+ * Secrets in a JSON file readable by the owner only. Headless hosts have no OS keychain; the
+ * Electron shell uses safeStorage instead, and `encrypted` tells the dashboard which one is in use.
+ */
+export class FileSecretStore implements SecretStore {
+  readonly encrypted = false;
+  private readonly file: OwnerOnlyJsonFile;
+  constructor(path: string) {
+    this.file = new OwnerOnlyJsonFile(path);
+  }
+  get(name: string): string | undefined {
+    return this.file.get(name);
+  }
+  set(name: string, value: string): void {
+    this.file.set(name, value);
+  }
+  delete(name: string): void {
+    this.file.delete(name);
   }
 }
 

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { moveAside } from './node-ports.js';
 import { settingsSchema, type Settings } from '../../shared/settings.js';
 import type { SettingsStore } from './ports.js';
 
@@ -44,5 +46,28 @@ export class ConfSettingsStore implements SettingsStore {
   }
   write(settings: Settings): void {
     this.conf.set('settings', settings);
+  }
+}
+
+/**
+ * Opens the settings store; a file conf cannot read (broken JSON, schema violation) is moved
+ * aside with the reason next to it and a fresh store is opened, so the app starts on defaults and
+ * the user's file is kept for inspection.
+ */
+export function openSettingsStore<T extends ConfLike>(
+  open: () => T,
+  file: string,
+  log: { error(msg: string, detail?: Record<string, unknown>): void },
+): T {
+  try {
+    return open();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const aside = existsSync(file) ? moveAside(file, reason) : null;
+    log.error('settings file could not be read; starting with defaults', {
+      reason,
+      movedTo: aside,
+    });
+    return open();
   }
 }

@@ -13,7 +13,12 @@ import {
   nodePaths,
 } from '../engine/node-ports.js';
 import { systemClock } from '../engine/ports.js';
-import { CONF_OPTIONS, ConfSettingsStore, confSchema } from '../engine/store-settings.js';
+import {
+  CONF_OPTIONS,
+  ConfSettingsStore,
+  confSchema,
+  openSettingsStore,
+} from '../engine/store-settings.js';
 import { HomebeatServer } from './server.js';
 
 export interface ServeFlags {
@@ -50,12 +55,11 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
   });
   const log = logging.logger('serve');
   const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'));
-  const conf = new Conf({
-    cwd: flags.dataDir,
-    ...CONF_OPTIONS,
-    schema: confSchema() as never,
-    projectVersion: '0.1.0',
-  });
+  const conf = openSettingsStore(
+    () => new Conf({ cwd: flags.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
+    join(flags.dataDir, 'settings.json'),
+    logging.logger('settings'),
+  );
   const power = new NodePowerEvents();
   power.start();
   const notifier = new ListenerNotifier();

@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -103,6 +111,36 @@ describe('homebeat serve', () => {
     };
     expect(now.value.mqtt.port).toBe(8883);
     expect(now.value.general.theme).toBe('system');
+  });
+
+  it('starts on defaults when the settings file is broken, keeping the broken file aside', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hb-serve-'));
+    const data = join(dir, 'data');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, 'settings.json'), '{"settings": {"mqtt": {"port": "oops"');
+    running = await runServe({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: data,
+      simulate: false,
+      staticDir: staticDir(),
+      logLevel: 'error',
+    });
+    const res = (await (await post(running.url, 'getSettings', {})).json()) as {
+      value: { mqtt: { port: number } };
+    };
+    expect(res.value.mqtt.port).toBe(1883);
+    const aside = readdirSync(data).find(
+      (f) => f.startsWith('settings.json.broken-') && !f.endsWith('.why.txt'),
+    );
+    expect(aside).toBeDefined();
+    expect(readFileSync(join(data, aside!), 'utf8')).toContain('"oops"');
+    const log = (await (await post(running.url, 'getLog', { level: 'error' })).json()) as {
+      value: { msg: string }[];
+    };
+    expect(log.value.map((e) => e.msg)).toContain(
+      'settings file could not be read; starting with defaults',
+    );
   });
 
   it('refuses a non-loopback bind without a token', async () => {
