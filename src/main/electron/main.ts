@@ -155,7 +155,6 @@ async function boot(): Promise<void> {
   });
 
   function showNotification(n: NotificationPayload): void {
-    engine.events.emit('notification', [n]);
     if (!engine.settings.get().general.notifications || !Notification.isSupported()) return;
     const note = new Notification({
       title: n.title,
