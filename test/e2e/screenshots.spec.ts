@@ -26,7 +26,11 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(strap.locator('[data-metric="heart_rate"] .num')).toHaveText(/^\d+$/, {
       timeout: 30_000,
     });
-    await expect(strap.locator('svg.spark path')).toBeAttached({ timeout: 30_000 });
+    await expect
+      .poll(async () => Number(await strap.locator('svg.spark').getAttribute('data-points')), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(10);
     await shot(page, 'overview', scheme);
 
     for (const p of PAGES) {

@@ -20,8 +20,8 @@ export const Sparkline = memo(function Sparkline({
   }
   // The last hour, or less when the data is younger, so a fresh device's line is not a sliver.
   const now = Math.max(Date.now(), ts[ts.length - 1]);
-  const from = Math.max(now - 3_600_000, Math.min(ts[0], now - 60_000));
-  const spanX = now - from;
+  const from = Math.max(now - 3_600_000, ts[0]);
+  const spanX = Math.max(1, now - from);
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
@@ -38,6 +38,7 @@ export const Sparkline = memo(function Sparkline({
   return (
     <svg
       className="spark"
+      data-points={values.length}
       viewBox="0 0 100 30"
       preserveAspectRatio="none"
       role="img"
