@@ -129,7 +129,7 @@ export class Store {
     if (b.commandState) {
       const next = new Map(this.commands);
       for (const c of b.commandState) next.set(c.id, c);
-      this.commands = next;
+      this.commands = capCommands(next);
       this.touch('commands');
     }
     if (b.scanResults) {
@@ -198,7 +198,7 @@ export class Store {
   }
 
   setCommand(c: CommandState): void {
-    this.commands = new Map(this.commands).set(c.id, c);
+    this.commands = capCommands(new Map(this.commands).set(c.id, c));
     this.touch('commands');
     this.flush();
   }
@@ -355,4 +355,10 @@ function listFieldsDiffer(a: Device, b: Device): boolean {
     a.paired !== b.paired ||
     a.source !== b.source
   );
+}
+
+/** The newest 500 commands: enough for every control's last state, bounded under automations. */
+function capCommands(m: Map<string, CommandState>): Map<string, CommandState> {
+  if (m.size <= 500) return m;
+  return new Map([...m.entries()].sort((a, b) => a[1].ts - b[1].ts).slice(-500));
 }
