@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Activity } from './pages/Activity';
 import { Bluetooth } from './pages/Bluetooth';
 import { DevicePage } from './pages/DevicePage';
@@ -128,7 +128,14 @@ function HealthBadge() {
 function LinkBanner() {
   const link = useLink();
   const store = useStore();
-  if (link === 'open') return null;
+  // The first connect takes a few milliseconds: no banner flashing on every page load.
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    if (link !== 'connecting') return;
+    const t = setTimeout(() => setSlow(true), 800);
+    return () => clearTimeout(t);
+  }, [link]);
+  if (link === 'open' || (link === 'connecting' && !slow)) return null;
   return (
     <div className="banner" role="alert" data-link={link}>
       {link === 'reconnecting'
