@@ -7,7 +7,7 @@ import { useDeviceList, useStore, useTopic } from '../store/hooks';
 const collator = new Intl.Collator(undefined, { numeric: true });
 
 /** Cards in the first paint; the rest follow in steps, so a thousand never block one frame. */
-const FIRST_CARDS = 120;
+const FIRST_CARDS = 60;
 const STEP_CARDS = 200;
 
 type GroupBy = 'room' | 'transport' | 'none';
