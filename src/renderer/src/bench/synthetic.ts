@@ -119,7 +119,8 @@ export function createBenchBridge(): Bridge {
         handlers[prop]?.(input) ??
         Promise.resolve({
           ok: false,
-          error: { code: 'unavailable', message: 'synthetic bench engine' },
+          // Worded as the engine words a method it has no handler for.
+          error: { code: 'unavailable', message: `${prop} is not available in this build` },
         });
     },
   });
