@@ -86,3 +86,31 @@ test('activity: jobs with their runs, and the log filtered by text and level', a
   await page.getByLabel('Log level').selectOption('error');
   for (const line of await log.allTextContents()) expect(line).toContain('error');
 });
+
+test('settings: start at login and notifications are stored; a bad retention is named at its field', async ({
+  dashboard: page,
+  serve,
+}) => {
+  await page.goto(`${serve.url}#/settings`);
+  await page.getByLabel('Start Homebeat when I log in').check();
+  await expect(page.getByRole('status').filter({ hasText: 'Start at login saved' })).toBeVisible();
+  await page.getByLabel('Show notifications for alerts').uncheck();
+  await expect(page.getByRole('status').filter({ hasText: 'Notifications saved' })).toBeVisible();
+  const keep = page.getByLabel('Keep readings for (days)');
+  await keep.fill('0');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(
+    page.locator('.field.invalid', { hasText: 'Keep readings' }).locator('.field-error'),
+  ).toBeVisible();
+  await keep.fill('30');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Retention saved' })).toBeVisible();
+  const s = await serve.call<{
+    general: { startAtLogin: boolean; notifications: boolean };
+    history: { retentionDays: number };
+  }>('getSettings');
+  expect(s.value).toMatchObject({
+    general: { startAtLogin: true, notifications: false },
+    history: { retentionDays: 30 },
+  });
+});

@@ -57,32 +57,23 @@ export function SettingsPage() {
       <section className="panel form" aria-labelledby="general-title">
         <h2 id="general-title">General</h2>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={g.startAtLogin}
-            onChange={(e) =>
-              void patch({ general: { startAtLogin: e.target.checked } }, 'Start at login')
-            }
+          <Toggle
+            value={g.startAtLogin}
+            save={(v) => patch({ general: { startAtLogin: v } }, 'Start at login')}
           />{' '}
           Start Homebeat when I log in
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={g.startHidden}
-            onChange={(e) =>
-              void patch({ general: { startHidden: e.target.checked } }, 'Start hidden')
-            }
+          <Toggle
+            value={g.startHidden}
+            save={(v) => patch({ general: { startHidden: v } }, 'Start hidden')}
           />{' '}
           Start hidden in the tray
         </label>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={g.notifications}
-            onChange={(e) =>
-              void patch({ general: { notifications: e.target.checked } }, 'Notifications')
-            }
+          <Toggle
+            value={g.notifications}
+            save={(v) => patch({ general: { notifications: v } }, 'Notifications')}
           />{' '}
           Show notifications for alerts
         </label>
@@ -105,10 +96,9 @@ export function SettingsPage() {
       <section className="panel form" aria-labelledby="sync-title">
         <h2 id="sync-title">Syncing</h2>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={settings.schedule.paused}
-            onChange={(e) => void patch({ schedule: { paused: e.target.checked } }, 'Pause')}
+          <Toggle
+            value={settings.schedule.paused}
+            save={(v) => patch({ schedule: { paused: v } }, 'Pause')}
           />{' '}
           Pause background syncing
         </label>
@@ -145,6 +135,25 @@ export function SettingsPage() {
       </section>
       <ExportForm />
     </section>
+  );
+}
+
+/**
+ * A checkbox for a stored setting: it flips at once (the click is acknowledged), and flips back
+ * if the engine refuses the change.
+ */
+function Toggle({ value, save }: { value: boolean; save: (v: boolean) => Promise<boolean> }) {
+  const [shown, setShown] = useState<boolean | null>(null);
+  return (
+    <input
+      type="checkbox"
+      checked={shown ?? value}
+      onChange={(e) => {
+        const v = e.target.checked;
+        setShown(v);
+        void save(v).then(() => setShown(null));
+      }}
+    />
   );
 }
 
