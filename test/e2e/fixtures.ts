@@ -142,11 +142,15 @@ export const test = base.extend<Fixtures>({
     }
     const s = new Serve(await freePort(), mergeSettings(settings, seed) as Settings, simulate);
     s.mosquitto = mosquitto;
-    await s.start();
-    await use(s);
-    await s.stop();
-    await mosquitto?.stop();
-    s.cleanup();
+    try {
+      await s.start();
+      await use(s);
+    } finally {
+      // Also when serve failed to start: no broker or server outlives its test.
+      await s.stop();
+      await mosquitto?.stop();
+      s.cleanup();
+    }
   },
   dashboard: async ({ page, serve }, use) => {
     await page.goto(serve.url);
