@@ -74,4 +74,27 @@ describe('Outbox', () => {
     expect(drain(o2)).toEqual(['t=1']);
     again.db.close();
   });
+
+  it('coalesces against rows left by an earlier run, not against acked or in-flight ones', () => {
+    const { db, dir } = openDb();
+    const o = new Outbox(db);
+    o.add(msg('s/1', 'first run', true), true);
+    const sent = o.add(msg('s/2', 'acked', true), true);
+    o.ack(sent);
+    db.close();
+    const again = openDb(dir);
+    const o2 = new Outbox(again.db);
+    o2.add(msg('s/1', 'second run', true), true);
+    o2.add(msg('s/2', 'after ack', true), true);
+    expect(drain(o2)).toEqual(['s/1=second run', 's/2=after ack']);
+    expect(o2.size).toBe(2);
+    // A row on the wire is replaced too; its late PUBACK changes nothing.
+    const onWire = o2.next(0)!;
+    o2.add(msg('s/1', 'newest', true), true);
+    o2.ack(onWire.id);
+    expect(drain(o2)).toEqual(['s/2=after ack', 's/1=newest']);
+    expect(o2.size).toBe(2);
+    expect(o2.next(1e9)).toBeUndefined();
+    again.db.close();
+  });
 });

@@ -25,8 +25,18 @@ export class Outbox {
   private readonly nextAfter: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly countAll: Database.Statement;
+  private readonly coalescingRows: Database.Statement;
+  private readonly maxId: Database.Statement;
   private readonly addTx: (row: Omit<OutboxRow, 'id'>, coalesce: boolean) => number;
-  private pending: number;
+  private pending = 0;
+  /** Highest row id known: a `next()` past it needs no query (the drain's last look, per message). */
+  private lastId = 0;
+  /**
+   * Unsent coalescing rows, by topic and by id, so a state whose topic has none waiting (the usual
+   * case: the previous one was acked long ago) is one INSERT, without the DELETE and transaction.
+   */
+  private readonly coalescingByTopic = new Map<string, number>();
+  private readonly coalescingById = new Map<number, string>();
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS mqtt_outbox (
@@ -48,29 +58,46 @@ export class Outbox {
     );
     this.remove = db.prepare('DELETE FROM mqtt_outbox WHERE id = ?');
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM mqtt_outbox');
+    this.coalescingRows = db.prepare('SELECT id, topic FROM mqtt_outbox WHERE coalesce = 1');
+    this.maxId = db.prepare('SELECT max(id) FROM mqtt_outbox').pluck();
     this.addTx = db.transaction((row: Omit<OutboxRow, 'id'>, coalesce: boolean) => {
-      if (coalesce) this.pending -= this.dropCoalesced.run(row.topic).changes;
-      const info = this.insert.run(
-        row.topic,
-        row.payload,
-        row.qos,
-        row.retain ? 1 : 0,
-        coalesce ? 1 : 0,
-        Date.now(),
-      );
-      this.pending += 1;
-      return Number(info.lastInsertRowid);
+      this.pending -= this.dropCoalesced.run(row.topic).changes;
+      return this.insertRow(row, coalesce);
     });
-    this.pending = (this.countAll.get() as { n: number }).n;
+    this.recount();
   }
 
   /** Stores a message; with `coalesce`, older unsent rows for the same topic are dropped. */
   add(row: Omit<OutboxRow, 'id'>, coalesce = false): number {
-    return this.addTx(row, coalesce);
+    const older = coalesce ? this.coalescingByTopic.get(row.topic) : undefined;
+    if (older === undefined) return this.insertRow(row, coalesce);
+    const id = this.addTx(row, true);
+    this.coalescingById.delete(older);
+    return id;
+  }
+
+  private insertRow(row: Omit<OutboxRow, 'id'>, coalesce: boolean): number {
+    const info = this.insert.run(
+      row.topic,
+      row.payload,
+      row.qos,
+      row.retain ? 1 : 0,
+      coalesce ? 1 : 0,
+      Date.now(),
+    );
+    this.pending += 1;
+    const id = Number(info.lastInsertRowid);
+    if (id > this.lastId) this.lastId = id;
+    if (coalesce) {
+      this.coalescingByTopic.set(row.topic, id);
+      this.coalescingById.set(id, row.topic);
+    }
+    return id;
   }
 
   /** The oldest row after `id` (rows are sent in id order). */
   next(afterId: number): OutboxRow | undefined {
+    if (afterId >= this.lastId) return undefined;
     const r = this.nextAfter.get(afterId) as
       { id: number; topic: string; payload: Buffer; qos: number; retain: number } | undefined;
     if (!r) return undefined;
@@ -80,6 +107,10 @@ export class Outbox {
   /** The broker acknowledged the row: it is delivered and goes. */
   ack(id: number): void {
     this.pending -= this.remove.run(id).changes;
+    const topic = this.coalescingById.get(id);
+    if (topic === undefined) return;
+    this.coalescingById.delete(id);
+    if (this.coalescingByTopic.get(topic) === id) this.coalescingByTopic.delete(topic);
   }
 
   get size(): number {
@@ -89,6 +120,13 @@ export class Outbox {
   /** Re-reads the count (another process or a test may have written to the table). */
   recount(): number {
     this.pending = (this.countAll.get() as { n: number }).n;
+    this.lastId = Math.max(this.lastId, Number(this.maxId.get() ?? 0));
+    this.coalescingByTopic.clear();
+    this.coalescingById.clear();
+    for (const r of this.coalescingRows.all() as { id: number; topic: string }[]) {
+      this.coalescingByTopic.set(r.topic, r.id);
+      this.coalescingById.set(r.id, r.topic);
+    }
     return this.pending;
   }
 
