@@ -32,6 +32,30 @@ describe('history: live readings', () => {
     expect(countRows(history)).toBe(5002);
   });
 
+  it('writes device snapshots every 5 s at most, and at once on flush', async () => {
+    const clock = new ManualClock(T0);
+    t = await historyEngine({ clock });
+    const { engine, history } = t;
+    const snapshot = () =>
+      history.db.prepare('SELECT json FROM devices WHERE id = ?').pluck().get('strap-1') as
+        string | undefined;
+    engine.devices.upsert({ id: 'strap-1', name: 'Chest strap', kind: 'heart_rate' });
+    engine.readings.publish([reading(T0, 60, { deviceId: 'strap-1' })]);
+    await clock.advance(100);
+    // The reading is stored with its batch; the device (changed by it) waits for its own window.
+    expect(countRows(history)).toBe(1);
+    expect(snapshot()).toBeUndefined();
+    await clock.advance(4900);
+    expect(JSON.parse(snapshot()!)).toMatchObject({ name: 'Chest strap' });
+    expect(JSON.parse(snapshot()!).latest.heart_rate.value).toBe(60);
+
+    engine.readings.publish([reading(T0 + 1000, 61, { deviceId: 'strap-1' })]);
+    await clock.advance(100);
+    expect(JSON.parse(snapshot()!).latest.heart_rate.value).toBe(60);
+    history.flush();
+    expect(JSON.parse(snapshot()!).latest.heart_rate.value).toBe(61);
+  });
+
   it('stores a reading that arrives twice (two gateways) once', async () => {
     t = await historyEngine();
     const { engine, history } = t;

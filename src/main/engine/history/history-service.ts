@@ -21,6 +21,12 @@ export interface HistoryServiceOptions {
   maxPending?: number;
   /** Run PRAGMA quick_check at open (default true). */
   quickCheck?: boolean;
+  /**
+   * Longest a device snapshot waits before it is written (default 5 s). Devices change with every
+   * reading (latest values, last seen); the readings themselves are in the readings table, so the
+   * snapshot only needs to keep up loosely. flush(), queries and dispose() write it at once.
+   */
+  deviceSnapshotMs?: number;
 }
 
 export const DB_FILE = 'homebeat.db';
@@ -55,6 +61,8 @@ export class HistoryService implements HistoryApi {
   private pending: Reading[] = [];
   private readonly pendingDevices = new Map<string, Device | null>();
   private timer: unknown;
+  private deviceTimer: unknown;
+  private readonly deviceSnapshotMs: number;
   private ownHousekeeping: unknown;
   private readonly unsubscribers: (() => void)[] = [];
   private lastWriteError = '';
@@ -67,6 +75,7 @@ export class HistoryService implements HistoryApi {
     this.batchMs = opts.batchMs ?? 100;
     this.batchRows = opts.batchRows ?? 5000;
     this.maxPending = opts.maxPending ?? 200_000;
+    this.deviceSnapshotMs = opts.deviceSnapshotMs ?? 5000;
     this.handlers = {
       querySeries: (q) => this.read().queries.series(q),
       queryStats: (q) => this.read().queries.stats(q),
@@ -123,7 +132,7 @@ export class HistoryService implements HistoryApi {
       this.ctx.devices.onChange((delta) => {
         for (const d of delta.upserted) this.pendingDevices.set(d.id, d);
         for (const id of delta.removed) this.pendingDevices.set(id, null);
-        this.arm();
+        this.armDevices();
       }),
     );
     this.registerHousekeeping();
@@ -132,6 +141,7 @@ export class HistoryService implements HistoryApi {
   dispose(): void {
     for (const u of this.unsubscribers.splice(0)) u();
     this.disarm();
+    this.disarmDevices();
     if (this.ownHousekeeping !== undefined) this.ctx.ports.clock.clearTimeout(this.ownHousekeeping);
     this.ownHousekeeping = undefined;
     if (!this.open) return;
@@ -153,13 +163,20 @@ export class HistoryService implements HistoryApi {
 
   /** Writes the queued readings and device snapshots in one transaction now. */
   flush(): void {
+    this.writeQueued(true);
+  }
+
+  /** One transaction: the queued readings, and the device snapshots too when `devices`. */
+  private writeQueued(withDevices: boolean): void {
     this.disarm();
-    if (!this.open || (this.pending.length === 0 && this.pendingDevices.size === 0)) return;
+    if (withDevices) this.disarmDevices();
+    const devicesDue = withDevices && this.pendingDevices.size > 0;
+    if (!this.open || (this.pending.length === 0 && !devicesDue)) return;
     const { db, store } = this.open;
     const batch = this.pending;
-    const devices = [...this.pendingDevices];
+    const devices = devicesDue ? [...this.pendingDevices] : [];
     this.pending = [];
-    this.pendingDevices.clear();
+    if (devicesDue) this.pendingDevices.clear();
     try {
       const now = this.ctx.ports.clock.now();
       db.transaction(() => {
@@ -242,6 +259,7 @@ export class HistoryService implements HistoryApi {
     }
     this.pending = batch.concat(this.pending);
     for (const [id, d] of devices) if (!this.pendingDevices.has(id)) this.pendingDevices.set(id, d);
+    if (devices.length) this.armDevices();
     const excess = this.pending.length - this.maxPending;
     if (excess > 0) {
       this.pending.splice(0, excess);
@@ -254,7 +272,7 @@ export class HistoryService implements HistoryApi {
     if (this.timer !== undefined || !this.open) return;
     this.timer = this.ctx.ports.clock.setTimeout(() => {
       this.timer = undefined;
-      this.flush();
+      this.writeQueued(false);
     }, this.batchMs);
   }
 
@@ -262,6 +280,20 @@ export class HistoryService implements HistoryApi {
     if (this.timer === undefined) return;
     this.ctx.ports.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private armDevices(): void {
+    if (this.deviceTimer !== undefined || !this.open) return;
+    this.deviceTimer = this.ctx.ports.clock.setTimeout(() => {
+      this.deviceTimer = undefined;
+      this.writeQueued(true);
+    }, this.deviceSnapshotMs);
+  }
+
+  private disarmDevices(): void {
+    if (this.deviceTimer === undefined) return;
+    this.ctx.ports.clock.clearTimeout(this.deviceTimer);
+    this.deviceTimer = undefined;
   }
 
   private read(): Open {
