@@ -92,6 +92,8 @@ test('settings: start at login and notifications are stored; a bad retention is 
   serve,
 }) => {
   await page.goto(`${serve.url}#/settings`);
+  // The engine reports where its data lives (serve's --data-dir).
+  await expect(page.getByText('Data location:')).toContainText(serve.dataDir);
   await page.getByLabel('Start Homebeat when I log in').check();
   await expect(page.getByRole('status').filter({ hasText: 'Start at login saved' })).toBeVisible();
   await page.getByLabel('Show notifications for alerts').uncheck();

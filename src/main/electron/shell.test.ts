@@ -29,6 +29,7 @@ const status = (over: Partial<EngineStatus> = {}): EngineStatus => ({
   lastSyncAt: null,
   deviceCount: 3,
   simulated: true,
+  dataDir: '/tmp/homebeat',
   ble: { adapter: 'idle', simulated: true, connected: 0, paired: 0 },
   mqtt: { state: 'connected', outboxPending: 0 },
   jobs: [],

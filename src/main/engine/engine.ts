@@ -66,6 +66,7 @@ export class Engine {
       lastSyncAt: null,
       deviceCount: 0,
       simulated: !!opts.simulate,
+      dataDir: opts.ports.paths.dataDir,
       ble: {
         adapter: 'unavailable',
         reason: 'not started',

@@ -40,6 +40,23 @@ export class DailyFileStream {
   }
 }
 
+const LEVEL_NAMES: Record<number, string> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error' };
+
+/** Turns pino's JSON lines into short lines a person reads in a terminal; files keep the JSON. */
+export class ReadableLineStream {
+  constructor(private readonly out: { write(s: string): unknown }) {}
+  write(line: string): void {
+    try {
+      const { level, time, module, msg, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const t = new Date(Number(time)).toTimeString().slice(0, 8);
+      const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+      this.out.write(`${t} ${LEVEL_NAMES[Number(level)] ?? level} ${module}: ${msg}${extra}\n`);
+    } catch {
+      this.out.write(line);
+    }
+  }
+}
+
 export interface LoggingOptions {
   /** Directory for the daily log files; none: stderr only at warn and above. */
   dir?: string;
@@ -67,7 +84,7 @@ export class Logging {
     this.minLevel = LEVELS[level];
     const streams: pino.StreamEntry[] = [];
     if (opts.dir) streams.push({ level, stream: new DailyFileStream(opts.dir) });
-    if (opts.stderr) streams.push({ level, stream: process.stderr });
+    if (opts.stderr) streams.push({ level, stream: new ReadableLineStream(process.stderr) });
     this.pino = pino(
       { level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined },
       streams.length ? pino.multistream(streams) : { write: () => {} },

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createBridge, type Bridge } from './bridge/index';
+import { enableBrowserNotifications, showBrowserNotification } from './browser-notify';
 import { targetHref } from './router';
 import { Store } from './store/store';
 import { StoreContext } from './store/hooks';
@@ -20,6 +21,10 @@ async function boot(): Promise<void> {
   store.onNavigate = (route) => {
     location.hash = targetHref(route);
   };
+  if (bridge.kind === 'websocket') {
+    enableBrowserNotifications((route) => store.onNavigate?.(route));
+    store.onNotification = showBrowserNotification;
+  }
   store.start();
   // Tests and the bench read this; it holds nothing the page does not already show.
   (window as unknown as { __homebeat: unknown }).__homebeat = { store, bridge: bridge.kind };

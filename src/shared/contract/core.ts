@@ -22,6 +22,8 @@ export interface EngineStatus {
   lastSyncAt: number | null;
   deviceCount: number;
   simulated: boolean;
+  /** Where settings, history, secrets, logs and exports live on the engine's machine. */
+  dataDir: string;
   ble: BleStatus;
   mqtt: MqttStatus;
   jobs: JobState[];

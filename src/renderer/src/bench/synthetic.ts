@@ -66,6 +66,7 @@ export function createBenchBridge(): Bridge {
   const status: EngineStatus = {
     version: 'bench',
     gatewayId: 'bench',
+    dataDir: '(synthetic)',
     state: 'running',
     health: 'ok',
     healthReasons: [],

@@ -1,3 +1,4 @@
+import { browserNotificationPermission, requestBrowserNotifications } from '../browser-notify';
 import { useState, type FormEvent } from 'react';
 import type { Metric } from '../../../shared/metrics';
 import type { ResultError } from '../../../shared/result';
@@ -77,6 +78,7 @@ export function SettingsPage() {
           />{' '}
           Show notifications for alerts
         </label>
+        <BrowserNotifications />
         <Field label="Theme" error={fieldErr('general.theme')}>
           <select
             value={g.theme}
@@ -257,5 +259,29 @@ function ExportForm() {
         <ErrorNote error={error} what="The export" />
       )}
     </form>
+  );
+}
+
+/** In a browser (serve), alerts become browser notifications once the user allows them. */
+function BrowserNotifications() {
+  const [permission, setPermission] = useState(browserNotificationPermission());
+  if (permission === 'unsupported') return null;
+  if (permission === 'granted') {
+    return <p className="muted">This browser shows alerts as notifications.</p>;
+  }
+  if (permission === 'denied') {
+    return (
+      <p className="muted">
+        This browser blocks notifications from this page; allow them in the site settings to see
+        alerts while the tab is in the background.
+      </p>
+    );
+  }
+  return (
+    <p>
+      <button type="button" onClick={() => void requestBrowserNotifications().then(setPermission)}>
+        Show alerts as browser notifications
+      </button>
+    </p>
   );
 }

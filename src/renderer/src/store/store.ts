@@ -68,6 +68,9 @@ export class Store {
   private readonly dirty = new Set<string>();
   private readonly sparkRequested = new Set<string>();
 
+  /** Called for each notification the engine pushes (the browser host shows them). */
+  onNotification?: (n: NotificationPayload) => void;
+
   constructor(
     readonly api: HomebeatApi,
     private readonly bridge?: Pick<Bridge, 'onLink' | 'linkState'>,
@@ -154,6 +157,7 @@ export class Store {
     // The shell asks to show a page (a notification was clicked).
     if (b.navigate) this.onNavigate?.(b.navigate.route);
     if (b.notification) {
+      for (const n of b.notification) this.onNotification?.(n);
       this.notifications = b.notification.concat(this.notifications).slice(0, 50);
       this.touch('notifications');
     }
