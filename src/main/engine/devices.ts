@@ -54,40 +54,52 @@ export class DeviceRegistry {
 
   /** Folds readings into each device's latest values, battery and last seen. */
   applyReadings(readings: Reading[]): void {
+    // Most batches come from one device (a notification, a state message): no grouping then.
+    const first = readings[0]?.deviceId;
+    if (first !== undefined && readings.every((r) => r.deviceId === first)) {
+      this.applyTo(first, readings);
+      return;
+    }
     const byDevice = new Map<string, Reading[]>();
     for (const r of readings) {
       const list = byDevice.get(r.deviceId);
       if (list) list.push(r);
       else byDevice.set(r.deviceId, [r]);
     }
-    for (const [id, rs] of byDevice) {
-      const prev = this.devices.get(id);
-      if (!prev) continue;
-      const latest = { ...prev.latest };
-      let lastSeen = prev.lastSeen ?? 0;
-      let battery = prev.battery;
-      const caps = new Set(prev.capabilities);
-      for (const r of rs) {
-        const cur = latest[r.metric];
-        if (!cur || cur.ts <= r.ts) {
-          latest[r.metric] = { value: r.value, unit: r.unit, ts: r.ts };
-          if (r.status && r.status !== 'ok') latest[r.metric]!.status = r.status;
-        }
-        if (r.metric === 'battery' && r.value !== null) battery = r.value;
-        caps.add(r.metric);
-        lastSeen = Math.max(lastSeen, r.ts);
+    for (const [id, rs] of byDevice) this.applyTo(id, rs);
+  }
+
+  private applyTo(id: string, rs: Reading[]): void {
+    const prev = this.devices.get(id);
+    if (!prev) return;
+    const latest = { ...prev.latest };
+    let lastSeen = prev.lastSeen ?? 0;
+    let battery = prev.battery;
+    // The same array while no new metric shows up (every reading would copy it otherwise).
+    let capabilities = prev.capabilities;
+    for (const r of rs) {
+      const cur = latest[r.metric];
+      if (!cur || cur.ts <= r.ts) {
+        latest[r.metric] = { value: r.value, unit: r.unit, ts: r.ts };
+        if (r.status && r.status !== 'ok') latest[r.metric]!.status = r.status;
       }
-      const next: Device = {
-        ...prev,
-        latest,
-        battery,
-        capabilities: [...caps],
-        lastSeen: lastSeen || prev.lastSeen,
-        online: true,
-      };
-      this.devices.set(id, next);
-      this.emit({ upserted: [next], removed: [] });
+      if (r.metric === 'battery' && r.value !== null) battery = r.value;
+      if (!capabilities.includes(r.metric)) {
+        if (capabilities === prev.capabilities) capabilities = [...capabilities];
+        capabilities.push(r.metric);
+      }
+      lastSeen = Math.max(lastSeen, r.ts);
     }
+    const next: Device = {
+      ...prev,
+      latest,
+      battery,
+      capabilities,
+      lastSeen: lastSeen || prev.lastSeen,
+      online: true,
+    };
+    this.devices.set(id, next);
+    this.emit({ upserted: [next], removed: [] });
   }
 
   onChange(listener: (d: DevicesDelta) => void): () => void {

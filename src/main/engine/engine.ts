@@ -215,10 +215,30 @@ export class Engine {
     const { health, reasons } = deriveHealth(next);
     next.health = health;
     next.healthReasons = reasons;
-    if (JSON.stringify(next) === JSON.stringify(this.statusValue)) return;
+    if (sameJson(next, this.statusValue)) return;
     this.statusValue = next;
     this.events.emit('status', next);
   }
+}
+
+/**
+ * Whether two values serialise to the same JSON (undefined members count as absent), without
+ * building the strings: status patches arrive several times a second.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    n++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) n--;
+  return n === 0;
 }
 
 /** The worst current state: attention beats syncing beats ok. */

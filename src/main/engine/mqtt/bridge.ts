@@ -51,6 +51,16 @@ export const isWearable = (d: Device): boolean =>
 export const uniqueId = (deviceId: string, metric: Metric): string =>
   `homebeat_${sanitiseId(deviceId)}_${metric}`;
 
+interface DescribedAs {
+  name: string;
+  model?: string;
+  manufacturer?: string;
+  firmware?: string;
+  capabilities: Metric[];
+  latest: number;
+  states: number;
+}
+
 interface DeviceState {
   values: Partial<Record<Metric, number | null>>;
   timestamps: Partial<Record<Metric, number>>;
@@ -65,6 +75,8 @@ interface DeviceState {
  */
 export class WearableBridge {
   private readonly discovered = new Map<string, string>();
+  /** What each device's discovery config was last made from (see inputsOf). */
+  private readonly described = new Map<string, DescribedAs>();
   private readonly states = new Map<string, DeviceState>();
   private readonly online = new Map<string, boolean>();
   private readonly offs: (() => void)[] = [];
@@ -104,12 +116,17 @@ export class WearableBridge {
 
   private onDevice(d: Device): void {
     if (!this.enabled() || !isWearable(d)) return;
-    const metrics = this.metricsOf(d);
-    if (!metrics.length) return;
-    const signature = JSON.stringify([d.name, d.model, d.manufacturer, d.firmware, metrics]);
-    if (this.discovered.get(d.id) !== signature) {
-      this.discovered.set(d.id, signature);
-      this.publishDiscovery(d, metrics);
+    if (this.describedAsBefore(d)) {
+      // Nothing the discovery config is made of changed (the usual case: a new reading).
+    } else {
+      const metrics = this.metricsOf(d);
+      if (!metrics.length) return;
+      const signature = JSON.stringify([d.name, d.model, d.manufacturer, d.firmware, metrics]);
+      if (this.discovered.get(d.id) !== signature) {
+        this.discovered.set(d.id, signature);
+        this.publishDiscovery(d, metrics);
+      }
+      this.described.set(d.id, this.inputsOf(d));
     }
     if (this.online.get(d.id) !== d.online) {
       this.online.set(d.id, d.online);
@@ -178,6 +195,30 @@ export class WearableBridge {
       retain: true,
       coalesce: true,
     });
+  }
+
+  /**
+   * The fields the discovery config is built from, cheaply: capabilities is replaced (not mutated)
+   * when it changes, and the latest values and bridged states only ever gain metrics, so equal
+   * counts mean equal sets.
+   */
+  private inputsOf(d: Device): DescribedAs {
+    return {
+      name: d.name,
+      model: d.model,
+      manufacturer: d.manufacturer,
+      firmware: d.firmware,
+      capabilities: d.capabilities,
+      latest: Object.keys(d.latest).length,
+      states: Object.keys(this.states.get(d.id)?.values ?? {}).length,
+    };
+  }
+
+  private describedAsBefore(d: Device): boolean {
+    const was = this.described.get(d.id);
+    if (!was || !this.discovered.has(d.id)) return false;
+    const now = this.inputsOf(d);
+    return (Object.keys(now) as (keyof DescribedAs)[]).every((k) => now[k] === was[k]);
   }
 
   private metricsOf(d: Device): Metric[] {
