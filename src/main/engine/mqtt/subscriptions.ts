@@ -1,6 +1,6 @@
 import type { MessageHandler } from '../services.js';
 import type { Logger } from '../logging.js';
-import { hasWildcard, topicMatches } from './topics.js';
+import { hasWildcard, matchLevels } from './topics.js';
 
 /** Topics already reported are remembered up to this many, so a flood cannot grow memory. */
 const MAX_REPORTED = 5000;
@@ -12,7 +12,8 @@ const MAX_REPORTED = 5000;
  */
 export class SubscriptionTable {
   private readonly filters = new Map<string, Set<MessageHandler>>();
-  private readonly wildcards = new Set<string>();
+  /** Wildcard filters with their levels split once (not per message). */
+  private readonly wildcards = new Map<string, string[]>();
   private readonly reported = new Set<string>();
 
   constructor(
@@ -28,7 +29,7 @@ export class SubscriptionTable {
       return false;
     }
     this.filters.set(filter, new Set([handler]));
-    if (hasWildcard(filter)) this.wildcards.add(filter);
+    if (hasWildcard(filter)) this.wildcards.set(filter, filter.split('/'));
     return true;
   }
 
@@ -56,8 +57,11 @@ export class SubscriptionTable {
     // Exact filters (one per Zigbee2MQTT device, say) by lookup; only wildcard filters are scanned.
     const exact = this.filters.get(topic);
     if (exact && !hasWildcard(topic)) this.run(topic, exact, topic, payload, retained);
-    for (const filter of this.wildcards) {
-      if (topicMatches(filter, topic)) {
+    if (this.wildcards.size === 0) return;
+    const levels = topic.split('/');
+    const system = topic.startsWith('$');
+    for (const [filter, f] of this.wildcards) {
+      if (matchLevels(f, levels, system)) {
         this.run(filter, this.filters.get(filter)!, topic, payload, retained);
       }
     }

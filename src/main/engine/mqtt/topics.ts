@@ -3,9 +3,12 @@
 /** MQTT filter matching (`+` one level, `#` the rest); `$`-topics only match explicit filters. */
 export function topicMatches(filter: string, topic: string): boolean {
   if (filter === topic) return true;
-  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
+  return matchLevels(filter.split('/'), topic.split('/'), topic.startsWith('$'));
+}
+
+/** topicMatches on levels already split (the subscription table splits each filter once). */
+export function matchLevels(f: readonly string[], t: readonly string[], system: boolean): boolean {
+  if (system && !f[0]!.startsWith('$')) return false;
   for (let i = 0; i < f.length; i++) {
     const seg = f[i];
     if (seg === '#') return true;
@@ -29,7 +32,9 @@ export const statusTopic = (gatewayId: string): string => `homebeat/${gatewayId}
 export const alertTopic = (gatewayId: string): string => `homebeat/${gatewayId}/alert`;
 export const stateTopic = (gatewayId: string, deviceId: string): string =>
   `homebeat/${gatewayId}/${sanitiseId(deviceId)}/state`;
-/** Every gateway's wearable states (the peers subscribe to this). */
+/** Every gateway's wearable states. */
 export const ALL_STATES = 'homebeat/+/+/state';
+/** One gateway's wearable states (what a peer follows). */
+export const peerStates = (gatewayId: string): string => `homebeat/${gatewayId}/+/state`;
 /** Every gateway's availability topic. */
 export const ALL_STATUS = 'homebeat/+/status';

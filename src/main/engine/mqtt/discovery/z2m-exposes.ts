@@ -181,55 +181,66 @@ export interface Z2mStateUpdate {
   errors: string[];
 }
 
+const COVER_STATES: Record<string, string> = {
+  OPEN: 'open',
+  CLOSE: 'closed',
+  CLOSED: 'closed',
+  STOP: 'stopped',
+  OPENING: 'opening',
+  CLOSING: 'closing',
+};
+
+// Module-level helpers, not closures: a state message is read per device per update (thousands a
+// second from a busy Zigbee network), and closures made per call cost allocation.
+const valOf = (s: Json, f: Feature | undefined): unknown =>
+  f?.property !== undefined ? s[f.property] : undefined;
+
+function numOf(
+  s: Json,
+  f: Feature | undefined,
+  what: string,
+  out: Z2mStateUpdate,
+): number | undefined {
+  const v = valOf(s, f);
+  if (v === undefined || v === null) return undefined;
+  const n = toNumber(v);
+  if (n === undefined)
+    out.errors.push(`wrong type for ${f!.property}: ${JSON.stringify(v).slice(0, 40)} (${what})`);
+  return n;
+}
+
 /** Reads a `<base>/<friendly_name>` JSON state; only properties present are reported. */
 export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
   const out: Z2mStateUpdate = { states: {}, readings: [], errors: [] };
-  const val = (f: Feature | undefined) => (f?.property !== undefined ? s[f.property] : undefined);
-  const numOf = (f: Feature | undefined, what: string) => {
-    const v = val(f);
-    if (v === undefined || v === null) return undefined;
-    const n = toNumber(v);
-    if (n === undefined)
-      out.errors.push(`wrong type for ${f!.property}: ${JSON.stringify(v).slice(0, 40)} (${what})`);
-    return n;
-  };
   for (const e of dev.entities) {
     const p: Json = {};
-    const st = val(e.f.state);
+    const st = valOf(s, e.f.state);
     if (st !== undefined && (e.kind === 'light' || e.kind === 'switch')) {
       if (st === e.f.state!.value_on) p.state = 'ON';
       else if (st === e.f.state!.value_off) p.state = 'OFF';
       else out.errors.push(`unexpected ${e.f.state!.property}: ${JSON.stringify(st).slice(0, 40)}`);
     }
-    const b = numOf(e.f.brightness, 'brightness');
+    const b = numOf(s, e.f.brightness, 'brightness', out);
     if (b !== undefined) p.brightness = toPercent(b, e.f.brightness!.value_max ?? 254);
-    const ct = numOf(e.f.colorTemp, 'colour temperature');
+    const ct = numOf(s, e.f.colorTemp, 'colour temperature', out);
     if (ct !== undefined) p.color_temp = ct;
-    const sp = numOf(e.f.setpoint, 'setpoint');
+    const sp = numOf(s, e.f.setpoint, 'setpoint', out);
     if (sp !== undefined) p.setpoint = sp;
-    const mode = val(e.f.mode);
+    const mode = valOf(s, e.f.mode);
     if (typeof mode === 'string') p.mode = mode;
-    const lt = numOf(e.f.localTemp, 'temperature');
+    const lt = numOf(s, e.f.localTemp, 'temperature', out);
     if (lt !== undefined) {
       p.current_temperature = lt;
       const m = metricFor({ name: 'temperature', unit: e.f.localTemp!.unit });
       if (m) out.readings.push({ mapping: m, value: m.convert(lt) });
     }
     if (e.kind === 'cover' && typeof st === 'string') {
-      const map: Record<string, string> = {
-        OPEN: 'open',
-        CLOSE: 'closed',
-        CLOSED: 'closed',
-        STOP: 'stopped',
-        OPENING: 'opening',
-        CLOSING: 'closing',
-      };
-      p.state = map[st.toUpperCase()] ?? st.toLowerCase();
+      p.state = COVER_STATES[st.toUpperCase()] ?? st.toLowerCase();
     }
-    const pos = numOf(e.f.position, 'position');
+    const pos = numOf(s, e.f.position, 'position', out);
     if (pos !== undefined) p.position = pos;
     if (e.kind === 'lock') {
-      const ls = val(e.f.lockState);
+      const ls = valOf(s, e.f.lockState);
       if (typeof ls === 'string')
         p.state = ls === 'locked' ? 'LOCKED' : ls === 'unlocked' ? 'UNLOCKED' : 'JAMMED';
       else if (st !== undefined) p.state = st === e.f.state!.value_on ? 'LOCKED' : 'UNLOCKED';
@@ -237,12 +248,15 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
     if (Object.keys(p).length) out.states[e.key] = p;
   }
   // One `state` metric per device (its first binary value) keeps the history unambiguous.
-  const primary = dev.sensors.find((x) => x.type === 'binary')?.property;
+  let primary: string | undefined;
+  for (const x of dev.sensors)
+    if (x.type === 'binary') {
+      primary = x.property;
+      break;
+    }
   for (const sensor of dev.sensors) {
     const v = s[sensor.property];
     if (v === undefined || v === null) continue;
-    const bad = () =>
-      out.errors.push(`unexpected ${sensor.property}: ${JSON.stringify(v).slice(0, 40)}`);
     if (sensor.type === 'numeric') {
       const n = toNumber(v);
       if (n === undefined)
@@ -252,7 +266,8 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
       else out.states[sensor.property] = { value: n, unit: sensor.feature.unit ?? '' };
     } else if (sensor.type === 'binary') {
       const on = v === sensor.feature.value_on;
-      if (!on && v !== sensor.feature.value_off) bad();
+      if (!on && v !== sensor.feature.value_off)
+        out.errors.push(`unexpected ${sensor.property}: ${JSON.stringify(v).slice(0, 40)}`);
       else {
         out.states[sensor.property] = { state: on ? 'ON' : 'OFF' };
         if (sensor.property === primary) out.binary = on ? 1 : 0;
