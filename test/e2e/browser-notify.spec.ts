@@ -22,7 +22,7 @@ test('an alert shows as a browser notification that opens the device page', asyn
       }
       close() {}
     }
-    Object.assign(window, { Notification: Recorded, __shown: shown });
+    Object.assign(globalThis, { Notification: Recorded, __shown: shown });
   });
   await page.goto(`${serve.url}#/settings`);
   await expect(page.getByText('This browser shows alerts as notifications.')).toBeVisible();
@@ -40,7 +40,7 @@ test('an alert shows as a browser notification that opens the device page', asyn
   expect(title).toMatch(/heart rate/i);
   await page.evaluate(() =>
     (
-      window as unknown as { __shown: { note: { onclick: () => void } }[] }
+      globalThis as unknown as { __shown: { note: { onclick: () => void } }[] }
     ).__shown[0].note.onclick(),
   );
   await expect(page).toHaveURL(/#\/device\//);
