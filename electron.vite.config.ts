@@ -28,6 +28,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     build: {
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
     plugins: [react()],
