@@ -2,9 +2,11 @@ import { isMetric, unitOf, type Metric } from '../../../shared/metrics.js';
 import type { DeviceKind, Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { MqttApi } from '../services.js';
-import { ALL_STATES, ALL_STATUS } from './topics.js';
+import { ALL_STATUS, peerStates } from './topics.js';
 
 const MAX_REPORTED = 1000;
+/** Gateways followed at most (each is one subscription); a flood of made-up ones stops here. */
+const MAX_PEERS = 1000;
 
 /**
  * Several gateways on one broker: the wearables other Homebeats bridge (their
@@ -13,12 +15,19 @@ const MAX_REPORTED = 1000;
  * stream tagged with that gateway. A reading is only relayed once per (gateway, device, metric,
  * timestamp) here, and history stores (device, metric, ts) once, so a wearable seen by two
  * gateways is counted once.
+ *
+ * Peers are found by their availability topic (every gateway publishes it retained, and its will
+ * keeps it there), and only their state topics are subscribed: a `homebeat/+/+/state` wildcard
+ * would bring every state this gateway bridges back to it from the broker, doubling the MQTT
+ * traffic of an idle gateway for messages it can only ignore (MQTT 3.1.1 has no "no local").
  */
 export class GatewayPeers {
   private readonly lastTs = new Map<string, number>();
   private readonly reported = new Set<string>();
   private readonly offline = new Set<string>();
   private off: (() => void) | null = null;
+  /** Followed peer gateways -> their state subscription's unsubscribe. */
+  private readonly followed = new Map<string, () => void>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -26,17 +35,23 @@ export class GatewayPeers {
   ) {}
 
   start(): void {
-    const offStates = this.mqtt.subscribe(ALL_STATES, (t, p) => this.onState(t, p));
-    const offStatus = this.mqtt.subscribe(ALL_STATUS, (t, p) => this.onGatewayStatus(t, p));
-    this.off = () => {
-      offStates();
-      offStatus();
-    };
+    this.off = this.mqtt.subscribe(ALL_STATUS, (t, p) => this.onGatewayStatus(t, p));
   }
 
   dispose(): void {
     this.off?.();
     this.off = null;
+    for (const off of this.followed.values()) off();
+    this.followed.clear();
+  }
+
+  /** Subscribes to a peer's wearable states (its retained ones arrive at once). */
+  private follow(gateway: string): void {
+    if (this.followed.has(gateway) || this.followed.size >= MAX_PEERS) return;
+    this.followed.set(
+      gateway,
+      this.mqtt.subscribe(peerStates(gateway), (t, p) => this.onState(t, p)),
+    );
   }
 
   /**
@@ -46,6 +61,7 @@ export class GatewayPeers {
   private onGatewayStatus(topic: string, payload: Buffer): void {
     const gateway = topic.split('/')[1] ?? '';
     if (gateway === this.ctx.gatewayId()) return;
+    this.follow(gateway);
     const online = payload.toString() === 'online';
     if (online) this.offline.delete(gateway);
     else if (payload.toString() === 'offline') this.offline.add(gateway);
