@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 apt_need git git
 apt_need /usr/sbin/mosquitto mosquitto
-apt_need mosquitto_passwd mosquitto-clients
+apt_need mosquitto_passwd mosquitto
 apt_need /usr/bin/chromium chromium
 apt_need Xvfb xvfb xauth
 npm_deps

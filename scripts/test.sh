@@ -5,7 +5,7 @@
 # missing first. Ends with one line: N passed, N failed, N skipped.
 source "$(dirname "$0")/lib.sh"
 apt_need /usr/sbin/mosquitto mosquitto
-apt_need mosquitto_passwd mosquitto-clients
+apt_need mosquitto_passwd mosquitto
 apt_need /usr/bin/chromium chromium
 apt_need Xvfb xvfb xauth
 npm_deps
