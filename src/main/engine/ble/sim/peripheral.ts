@@ -82,10 +82,20 @@ export abstract class SimPeripheral {
 
   abstract services(): SimService[];
 
+  private table?: SimService[];
+
+  /**
+   * The GATT table, built once: services() makes a fresh table with its closures, and the radio
+   * looks characteristics up on every notification and advertises every tick.
+   */
+  gatt(): SimService[] {
+    return (this.table ??= this.services());
+  }
+
   advertisement(): SimAdvertisement {
     return {
       localName: this.name,
-      serviceUuids: this.services().map((s) => s.uuid),
+      serviceUuids: this.gatt().map((s) => s.uuid),
       serviceData: [],
     };
   }
@@ -96,7 +106,7 @@ export abstract class SimPeripheral {
   }
 
   characteristic(uuid: string): { service: SimService; char: SimCharacteristic } | undefined {
-    for (const service of this.services())
+    for (const service of this.gatt())
       for (const char of service.characteristics) if (char.uuid === uuid) return { service, char };
     return undefined;
   }

@@ -171,7 +171,7 @@ export class SimulatedRadio extends EventEmitter {
 
   discoverServices(id: string, uuids?: string[]): void {
     this.gatt(id, (p) => {
-      const all = p.services().map((s) => s.uuid);
+      const all = p.gatt().map((s) => s.uuid);
       this.emit('servicesDiscover', id, uuids?.length ? all.filter((u) => uuids.includes(u)) : all);
     });
   }
@@ -182,7 +182,7 @@ export class SimulatedRadio extends EventEmitter {
 
   discoverCharacteristics(id: string, service: string, uuids?: string[]): void {
     this.gatt(id, (p) => {
-      const svc = p.services().find((s) => s.uuid === service);
+      const svc = p.gatt().find((s) => s.uuid === service);
       const chars = (svc?.characteristics ?? [])
         .filter((c) => !uuids?.length || uuids.includes(c.uuid))
         .map((c) => ({ uuid: c.uuid, properties: [...c.properties] }));
