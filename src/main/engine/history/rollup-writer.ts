@@ -20,6 +20,8 @@ export class RollupWriter {
   private readonly open = new Map<number, number[]>();
   /** Series whose rebuild after a failure has not succeeded yet. */
   private readonly stale = new Set<number>();
+  /** Buckets marked complete since the last writeDue (so it need not scan every open one). */
+  private due: Stored[] = [];
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
@@ -53,17 +55,27 @@ export class RollupWriter {
       const bucket = Math.floor(ts / w) * w;
       if (bucket > open[t]!) {
         const prev = this.acc.get(w, series, open[t]!);
-        if (prev) prev.due = true; // a newer bucket began: the previous one is complete
+        if (prev) this.markDue(prev); // a newer bucket began: the previous one is complete
         open[t] = bucket;
       } else if (bucket < open[t]!) {
-        this.acc.get(w, series, bucket)!.due = true;
+        this.markDue(this.acc.get(w, series, bucket)!);
       }
     }
   }
 
   /** Writes the completed buckets (call at the end of each write transaction). */
   writeDue(): void {
-    for (const b of [...this.acc.buckets.values()]) if (b.due) this.write(b);
+    if (this.due.length === 0) return;
+    const due = this.due;
+    this.due = [];
+    // A bucket dropped since it was marked (reset, recover) or marked twice is skipped.
+    for (const b of due) if (this.acc.get(b.tier, b.series, b.bucket) === b) this.write(b);
+  }
+
+  private markDue(b: Stored & { due?: boolean }): void {
+    if (b.due) return;
+    b.due = true;
+    this.due.push(b);
   }
 
   /** Writes every pending bucket, open ones included (before queries, at shutdown). */
@@ -84,6 +96,7 @@ export class RollupWriter {
   reset(): void {
     for (const id of this.open.keys()) this.stale.add(id);
     this.acc.clear();
+    this.due = [];
     this.open.clear();
     this.retry();
   }
