@@ -60,7 +60,13 @@ async function boot(): Promise<void> {
   const log = logging.logger('shell');
   installGlobalHandlers(logging.logger('process'));
 
-  app.on('second-instance', () => void windows.show());
+  // A second launch focuses this one; it may arrive before the window manager exists.
+  let focusRequested = false;
+  app.on('second-instance', () => {
+    if (windowManager) void windowManager.show();
+    else focusRequested = true;
+  });
+  let windowManager: WindowManager | null = null;
   // Closing the last window leaves the engine syncing in the tray; only Quit stops it.
   app.on('window-all-closed', () => {});
   app.on('web-contents-created', (_e, contents) => {
@@ -104,7 +110,7 @@ async function boot(): Promise<void> {
 
   const rendererFile = join(here, '../renderer/index.html');
   const devUrl = process.env.ELECTRON_RENDERER_URL;
-  const windows = new WindowManager({
+  const windows = (windowManager = new WindowManager({
     // Written out here, not spread from elsewhere, so Electronegativity can check every option.
     create: (o) =>
       new BrowserWindow({
@@ -130,7 +136,7 @@ async function boot(): Promise<void> {
       }),
     load: (win) => (devUrl ? win.loadURL(devUrl) : win.loadFile(rendererFile)),
     navigate: (route) => engine.events.emit('navigate', { route }),
-  });
+  }));
 
   let offEvents: (() => void) | null = null;
   registerCheckedIpc({
@@ -212,5 +218,5 @@ async function boot(): Promise<void> {
     // Lets the Playwright _electron tests look at the tray and engine from the main process.
     Object.assign(globalThis, { __homebeat: { engine, windows, tray, loginItem } });
   }
-  if (!startHidden) await windows.show();
+  if (!startHidden || focusRequested) await windows.show();
 }
