@@ -192,13 +192,21 @@ async function boot(): Promise<void> {
       openDashboard: () => void windows.show(),
       syncNow: () => void engine.syncNow(),
       setPaused: (p) => engine.setPaused(p),
-      setStartAtLogin: (on) => {
-        loginItem.set(on);
-        void engine.request('updateSettings', { general: { startAtLogin: on } });
-        tray.refresh();
-      },
+      setStartAtLogin: (on) =>
+        void engine.request('updateSettings', { general: { startAtLogin: on } }),
       quit: () => app.quit(),
     },
+  });
+
+  // The dashboard's "Start at login" and the tray's checkbox are one setting; the OS follows it.
+  engine.settings.onChange((next, prev) => {
+    if (next.general.startAtLogin === prev.general.startAtLogin) return;
+    try {
+      loginItem.set(next.general.startAtLogin);
+    } catch (err) {
+      log.error('start at login could not be changed', { error: String(err) });
+    }
+    tray.refresh();
   });
 
   let quitting = false;
