@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Conf from 'conf';
 import { Engine } from '../engine/engine.js';
 import { installGlobalHandlers } from '../engine/global-handlers.js';
 import { InstanceLock } from '../engine/instance-lock.js';
@@ -12,9 +13,13 @@ import {
   nodePaths,
 } from '../engine/node-ports.js';
 import { systemClock } from '../engine/ports.js';
-import { ConfSettingsStore, openSettingsStore } from '../engine/store-settings.js';
+import {
+  CONF_OPTIONS,
+  ConfSettingsStore,
+  confSchema,
+  openSettingsStore,
+} from '../engine/store-settings.js';
 import { HomebeatServer } from './server.js';
-import { SettingsFile } from './settings-file.js';
 
 export interface ServeFlags {
   port: number;
@@ -51,7 +56,7 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
   const log = logging.logger('serve');
   const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'));
   const conf = openSettingsStore(
-    () => new SettingsFile(flags.dataDir),
+    () => new Conf({ cwd: flags.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
     join(flags.dataDir, 'settings.json'),
     logging.logger('settings'),
   );
@@ -61,7 +66,7 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
   const engine = new Engine({
     ports: {
       notifier,
-      settings: new ConfSettingsStore(conf),
+      settings: new ConfSettingsStore(conf as never),
       secrets: new FileSecretStore(join(flags.dataDir, 'secrets.json')),
       paths,
       power,
