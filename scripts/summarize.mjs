@@ -1,6 +1,6 @@
 // Sums every suite's results into the one line CI reads: "N passed, N failed, N skipped".
 // Exits non-zero when anything failed or a suite produced no report at all.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 let passed = 0;
 let failed = 0;
@@ -17,8 +17,10 @@ if (existsSync('test-results/checks.jsonl')) {
   }
 } else missing.push('checks');
 
-if (existsSync('test-results/vitest.json')) {
-  const v = JSON.parse(readFileSync('test-results/vitest.json', 'utf8'));
+const vitestReports = readdirSync('test-results').filter((f) => /^vitest.*\.json$/.test(f));
+if (vitestReports.length === 0) missing.push('vitest');
+for (const file of vitestReports) {
+  const v = JSON.parse(readFileSync(`test-results/${file}`, 'utf8'));
   passed += v.numPassedTests ?? 0;
   failed += v.numFailedTests ?? 0;
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
@@ -26,7 +28,7 @@ if (existsSync('test-results/vitest.json')) {
   for (const f of v.testResults ?? []) {
     if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++;
   }
-} else missing.push('vitest');
+}
 
 if (existsSync('test-results/playwright.json')) {
   const p = JSON.parse(readFileSync('test-results/playwright.json', 'utf8'));
