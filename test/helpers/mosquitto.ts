@@ -10,6 +10,12 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Keep sessions and queued QoS1 messages across restarts (on by default). */
   persistence?: boolean;
+  /**
+   * Save the persistence file after every queued message and subscription change rather than once
+   * a second: Mosquitto acks QoS1 before it persists, so a SIGKILL otherwise drops what it queued
+   * for an offline persistent session since the last save.
+   */
+  saveOnEveryChange?: boolean;
 }
 
 export const MOSQUITTO_BIN = process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
@@ -43,6 +49,7 @@ export class Mosquitto {
       `persistence_location ${this.dir}/`,
       // Flush persistence often so a SIGKILL loses as little as a real crash would.
       'autosave_interval 1',
+      ...(this.opts.saveOnEveryChange ? ['autosave_on_changes true'] : []),
       'max_queued_messages 0',
       'max_inflight_messages 100',
       'log_dest stdout',

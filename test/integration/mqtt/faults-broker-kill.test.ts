@@ -25,8 +25,8 @@ afterAll(async () => {
 });
 
 describe('outbox under broker crashes', () => {
-  it(`delivers ${TOTAL} QoS1 messages through ${KILLS} SIGKILLs: 0 lost, 0 duplicated`, async () => {
-    broker = await startMosquitto();
+  it(`delivers ${TOTAL} QoS1 messages through ${KILLS} SIGKILLs: 0 lost, duplicates only from resends`, async () => {
+    broker = await startMosquitto({ saveOnEveryChange: true });
     const seen = new Map<number, number>();
     let received = 0;
     let lastAt = Date.now();
@@ -100,6 +100,10 @@ describe('outbox under broker crashes', () => {
     expect(kills).toBe(KILLS);
     expect(produced).toBe(TOTAL);
     expect(lost).toBe(0);
-    expect(duplicated).toBe(0);
+    // QoS1 is at-least-once: a message whose PUBACK died with the broker is sent again, and the
+    // broker may already have delivered it. Each duplicate must be such a resend, never anything
+    // the outbox sent twice on its own (a clean stop or a live connection sends nothing twice:
+    // outbox-restart.test.ts asserts 0 there).
+    expect(duplicated).toBeLessThanOrEqual(engine.mqtt.outboxStats.resent);
   }, 180_000);
 });
