@@ -1,21 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
+import { describe, expect, it } from 'vitest';
 import { historyService } from '../../../src/main/engine/history/history-service.js';
 import type { HistoryApi } from '../../../src/main/engine/services.js';
 import type { Reading } from '../../../src/shared/model.js';
-import { brokerSettings, startMqttEngine, until } from './core-helpers.js';
+import { until } from './core-helpers.js';
+import { useBroker } from './fixtures.js';
 
-let broker: Mosquitto;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.stop();
-});
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const net = useBroker();
 
 const BAND = 'aa:bb:cc:dd:ee:02';
 const reading = (value: number, ts: number): Reading => ({
@@ -29,14 +19,8 @@ const reading = (value: number, ts: number): Reading => ({
 
 describe('several gateways on one broker', () => {
   it("shows the other gateway's wearable as one device and stores each reading once", async () => {
-    const a = await startMqttEngine({ gatewayId: 'gw-a', mqtt: brokerSettings(broker) });
-    open.push(a);
-    const b = await startMqttEngine({
-      gatewayId: 'gw-b',
-      mqtt: brokerSettings(broker),
-      extra: [historyService()],
-    });
-    open.push(b);
+    const a = await net.engine('gw-a');
+    const b = await net.engine('gw-b', [historyService()]);
     await a.waitMqtt((m) => m.state === 'connected');
     await b.waitMqtt((m) => m.state === 'connected');
     const relayed: Reading[] = [];
@@ -99,9 +83,8 @@ describe('several gateways on one broker', () => {
   });
 
   it("marks a remote wearable offline when its only gateway's will says offline", async () => {
-    const a = await startMqttEngine({ gatewayId: 'gw-c', mqtt: brokerSettings(broker) });
-    const b = await startMqttEngine({ gatewayId: 'gw-d', mqtt: brokerSettings(broker) });
-    open.push(b, a);
+    const a = await net.engine('gw-c');
+    const b = await net.engine('gw-d');
     await a.waitMqtt((m) => m.state === 'connected');
     await b.waitMqtt((m) => m.state === 'connected');
     const id = 'aa:bb:cc:dd:ee:03';
@@ -126,8 +109,7 @@ describe('several gateways on one broker', () => {
     ]);
     await until(() => b.engine.devices.get(id)?.online === true, 10_000, 'remote device online');
     // gw-c stops (its graceful end says offline, as its will would after a crash).
-    await a.close();
-    open.splice(open.indexOf(a), 1);
+    await net.close(a);
     await until(() => b.engine.devices.get(id)?.online === false, 10_000, 'remote device offline');
   });
 });

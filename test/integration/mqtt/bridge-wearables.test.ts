@@ -1,37 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import {
-  brokerSettings,
-  nextMessage,
-  plainClient,
-  startMqttEngine,
-  type MqttEngine,
-} from './core-helpers.js';
+import { nextMessage, type MqttEngine } from './core-helpers.js';
+import { useBroker } from './fixtures.js';
 import type { Reading } from '../../../src/shared/model.js';
 
-let broker: Mosquitto;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  broker = await startMosquitto();
-});
-afterAll(async () => {
-  await broker?.stop();
-});
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const net = useBroker();
 
 const STRAP = 'aa:bb:cc:dd:ee:01';
 const CONFIG = 'homeassistant/device/homebeat_aa_bb_cc_dd_ee_01/config';
 const STATE = 'homebeat/gw-a/aa_bb_cc_dd_ee_01/state';
 
 async function setup(): Promise<{ e: MqttEngine; w: MqttClient }> {
-  const e = await startMqttEngine({ gatewayId: 'gw-a', mqtt: brokerSettings(broker) });
-  open.push(e);
+  const e = await net.engine('gw-a');
   await e.waitMqtt((m) => m.state === 'connected');
-  const w = await plainClient(broker.url);
-  open.push({ close: () => w.endAsync(true) });
+  const w = await net.client();
   await w.subscribeAsync(['homeassistant/device/+/config', 'homebeat/gw-a/#'], { qos: 1 });
   return { e, w };
 }
@@ -102,8 +84,7 @@ describe('bridge to Home Assistant', () => {
     expect(state.timestamps).toEqual({ heart_rate: ts + 1000 });
 
     // Retained: a newcomer (Home Assistant starting later) gets the latest state at once.
-    const late = await plainClient(broker.url);
-    open.push({ close: () => late.endAsync(true) });
+    const late = await net.client();
     const retained = nextMessage(late, STATE, (_p, r) => r);
     await late.subscribeAsync(STATE, { qos: 1 });
     expect(JSON.parse(await retained)).toMatchObject({ heart_rate: 71 });

@@ -1,30 +1,8 @@
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestEngine } from '../../helpers/engine.js';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import {
-  device,
-  publisher,
-  send,
-  smartHomeEngine,
-  waitFor,
-  warnings,
-} from './discovery-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { device, send, waitFor, warnings } from './discovery-helpers.js';
+import { useSmartHome } from './fixtures.js';
 
-let broker: Mosquitto;
-let te: TestEngine;
-let pub: MqttClient;
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-  te = await smartHomeEngine(broker);
-  pub = await publisher(broker);
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await te?.close();
-  await broker?.stop();
-});
+const home = useSmartHome();
 
 /** Garbage on the discovery topics: [topic, payload, the reason expected in the log]. */
 const CONFIGS: [string, unknown, RegExp][] = [
@@ -65,60 +43,66 @@ const CONFIGS: [string, unknown, RegExp][] = [
 describe('bad input is logged once per topic with the reason, and ignored', () => {
   it('refuses garbage configs; a good device still works afterwards', async () => {
     for (let round = 0; round < 2; round++)
-      for (const [topic, payload] of CONFIGS) await send(pub, topic, payload, round === 0);
-    await send(pub, 'homeassistant/sensor/good_t/config', {
+      for (const [topic, payload] of CONFIGS) await send(home.pub, topic, payload, round === 0);
+    await send(home.pub, 'homeassistant/sensor/good_t/config', {
       name: 'Good',
       dev_cla: 'temperature',
       unit_of_meas: '°C',
       stat_t: 'fx/good_t',
       uniq_id: 'fx_good_t',
     });
-    await waitFor('good device', () => device(te, 'fx_good_t'));
+    await waitFor('good device', () => device(home.te, 'fx_good_t'));
     for (const [topic, , reason] of CONFIGS) {
-      const w = warnings(te, topic);
+      const w = warnings(home.te, topic);
       expect(w, topic).toHaveLength(1);
       expect(w[0].reason, topic).toMatch(reason);
     }
-    expect(te.engine.devices.list().map((d) => d.id)).toEqual(['fx_good_t']);
+    expect(home.te.engine.devices.list().map((d) => d.id)).toEqual(['fx_good_t']);
 
     // Garbage on a state topic: logged once; a good value afterwards is stored. A retained first
     // value shows the state subscription is active before the live messages go out.
-    await send(pub, 'fx/good_t', '20');
-    await waitFor('first reading', () => device(te, 'fx_good_t')?.latest.temperature?.value === 20);
-    await send(pub, 'fx/good_t', 'warm', false);
-    await send(pub, 'fx/good_t', 'hot', false);
-    await send(pub, 'fx/good_t', '21.5', false);
-    await waitFor('reading', () => device(te, 'fx_good_t')?.latest.temperature?.value === 21.5);
-    expect(warnings(te, 'fx/good_t')).toHaveLength(1);
-    expect(warnings(te, 'fx/good_t')[0].reason).toMatch(/not a number/);
-    expect(te.engine.status().state).toBe('running');
+    await send(home.pub, 'fx/good_t', '20');
+    await waitFor(
+      'first reading',
+      () => device(home.te, 'fx_good_t')?.latest.temperature?.value === 20,
+    );
+    await send(home.pub, 'fx/good_t', 'warm', false);
+    await send(home.pub, 'fx/good_t', 'hot', false);
+    await send(home.pub, 'fx/good_t', '21.5', false);
+    await waitFor(
+      'reading',
+      () => device(home.te, 'fx_good_t')?.latest.temperature?.value === 21.5,
+    );
+    expect(warnings(home.te, 'fx/good_t')).toHaveLength(1);
+    expect(warnings(home.te, 'fx/good_t')[0].reason).toMatch(/not a number/);
+    expect(home.te.engine.status().state).toBe('running');
   });
 
   it('a template over a payload that is not JSON fails that message only', async () => {
-    await send(pub, 'homeassistant/sensor/fx_tpl/config', {
+    await send(home.pub, 'homeassistant/sensor/fx_tpl/config', {
       dev_cla: 'humidity',
       unit_of_meas: '%',
       stat_t: 'fx/tpl',
       val_tpl: '{{ value_json.h }}',
       uniq_id: 'fx_tpl',
     });
-    await waitFor('tpl device', () => device(te, 'fx_tpl'));
-    await send(pub, 'fx/tpl', '{"h": 40}');
-    await waitFor('first humidity', () => device(te, 'fx_tpl')?.latest.humidity?.value === 40);
-    await send(pub, 'fx/tpl', 'not json', false);
-    await send(pub, 'fx/tpl', '{"other": 1}', false);
-    await send(pub, 'fx/tpl', '{"h": 55}', false);
-    await waitFor('humidity', () => device(te, 'fx_tpl')?.latest.humidity?.value === 55);
-    const w = warnings(te, 'fx/tpl');
+    await waitFor('tpl device', () => device(home.te, 'fx_tpl'));
+    await send(home.pub, 'fx/tpl', '{"h": 40}');
+    await waitFor('first humidity', () => device(home.te, 'fx_tpl')?.latest.humidity?.value === 40);
+    await send(home.pub, 'fx/tpl', 'not json', false);
+    await send(home.pub, 'fx/tpl', '{"other": 1}', false);
+    await send(home.pub, 'fx/tpl', '{"h": 55}', false);
+    await waitFor('humidity', () => device(home.te, 'fx_tpl')?.latest.humidity?.value === 55);
+    const w = warnings(home.te, 'fx/tpl');
     // Once per topic and kind of problem: the second template failure is not logged again.
     expect(w.map((x) => x.reason)).toEqual(['value_template: the payload is not JSON']);
   });
 
   it('Zigbee2MQTT garbage: bridge/devices and device states', async () => {
     const base = 'zigbee2mqtt';
-    await send(pub, `${base}/bridge/devices`, '[{"ieee_address": ', false);
-    await send(pub, `${base}/bridge/devices`, { not: 'a list' }, false);
-    await send(pub, `${base}/bridge/devices`, [
+    await send(home.pub, `${base}/bridge/devices`, '[{"ieee_address": ', false);
+    await send(home.pub, `${base}/bridge/devices`, { not: 'a list' }, false);
+    await send(home.pub, `${base}/bridge/devices`, [
       { ieee_address: '0xbad', friendly_name: 'bad/+/name', type: 'Router', definition: null },
       'not an object',
       {
@@ -141,21 +125,21 @@ describe('bad input is logged once per topic with the reason, and ignored', () =
         },
       },
     ]);
-    await waitFor('z2m device', () => device(te, '0x00158d00aa000001'));
-    expect(device(te, '0xbad')).toBeUndefined();
-    await send(pub, `${base}/lab/sensor`, '{"temperature": 2', true);
+    await waitFor('z2m device', () => device(home.te, '0x00158d00aa000001'));
+    expect(device(home.te, '0xbad')).toBeUndefined();
+    await send(home.pub, `${base}/lab/sensor`, '{"temperature": 2', true);
     // Delivered (retained) once the device's subscription is active: then the live ones can follow.
-    await waitFor('first warning', () => warnings(te, `${base}/lab/sensor`).length === 1);
-    await send(pub, `${base}/lab/sensor`, '[1]', false);
-    await send(pub, `${base}/lab/sensor`, { temperature: 'hot', humidity: 40 }, false);
-    await send(pub, `${base}/lab/sensor/availability`, 'maybe', false);
-    await send(pub, `${base}/lab/sensor`, { temperature: 20.5, humidity: 41 }, false);
+    await waitFor('first warning', () => warnings(home.te, `${base}/lab/sensor`).length === 1);
+    await send(home.pub, `${base}/lab/sensor`, '[1]', false);
+    await send(home.pub, `${base}/lab/sensor`, { temperature: 'hot', humidity: 40 }, false);
+    await send(home.pub, `${base}/lab/sensor/availability`, 'maybe', false);
+    await send(home.pub, `${base}/lab/sensor`, { temperature: 20.5, humidity: 41 }, false);
     await waitFor(
       'z2m reading',
-      () => device(te, '0x00158d00aa000001')?.latest.temperature?.value === 20.5,
+      () => device(home.te, '0x00158d00aa000001')?.latest.temperature?.value === 20.5,
     );
-    expect(device(te, '0x00158d00aa000001')?.latest.humidity?.value).toBe(41);
-    const reasons = (t: string) => warnings(te, t).map((w) => w.reason);
+    expect(device(home.te, '0x00158d00aa000001')?.latest.humidity?.value).toBe(41);
+    const reasons = (t: string) => warnings(home.te, t).map((w) => w.reason);
     expect(reasons(`${base}/bridge/devices`)).toEqual([
       expect.stringMatching(/^malformed JSON/),
       'bridge/devices is not a list',

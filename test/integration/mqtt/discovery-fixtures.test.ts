@@ -1,18 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Device } from '../../../src/shared/model.js';
-import type { TestEngine } from '../../helpers/engine.js';
-import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import {
-  device,
-  publisher,
-  send,
-  smartHomeEngine,
-  waitFor,
-  warnings,
-} from './discovery-helpers.js';
+import { device, send, waitFor, warnings } from './discovery-helpers.js';
+import { useSmartHome } from './fixtures.js';
 
 interface Fixture {
   description: string;
@@ -46,20 +37,7 @@ function matches(d: Device | undefined, x: Fixture['expect'][number]): boolean {
   }
 }
 
-let broker: Mosquitto;
-let te: TestEngine;
-let pub: MqttClient;
-
-beforeAll(async () => {
-  broker = await startMosquitto();
-  te = await smartHomeEngine(broker);
-  pub = await publisher(broker);
-});
-afterAll(async () => {
-  await pub?.endAsync();
-  await te?.close();
-  await broker?.stop();
-});
+const home = useSmartHome();
 
 describe('discovery fixtures on a real Mosquitto', () => {
   it('has fixtures for each payload shape', () => {
@@ -75,21 +53,21 @@ describe('discovery fixtures on a real Mosquitto', () => {
 
   for (const [file, fx] of fixtures) {
     it(`${file}: ${fx.description.slice(0, 60)}...`, async () => {
-      for (const m of fx.messages) await send(pub, m.topic, m.payload);
+      for (const m of fx.messages) await send(home.pub, m.topic, m.payload);
       for (const x of fx.expect) {
-        await waitFor(`${file}: ${x.id}`, () => matches(device(te, x.id), x)).catch((err) => {
+        await waitFor(`${file}: ${x.id}`, () => matches(device(home.te, x.id), x)).catch((err) => {
           // Show what the device looks like to whoever reads a failure.
           throw new Error(
-            `${(err as Error).message}\n${JSON.stringify(device(te, x.id), null, 1)}`,
+            `${(err as Error).message}\n${JSON.stringify(device(home.te, x.id), null, 1)}`,
           );
         });
       }
-      for (const id of fx.absent ?? []) expect(device(te, id)).toBeUndefined();
+      for (const id of fx.absent ?? []) expect(device(home.te, id)).toBeUndefined();
     });
   }
 
   it('logs the refused template once, with the topic and the reason', () => {
-    const w = warnings(te, 'homeassistant/device/fx_airsense/config');
+    const w = warnings(home.te, 'homeassistant/device/fx_airsense/config');
     expect(w).toHaveLength(1);
     expect(w[0].reason).toMatch(/unsupported template.*operator 'if'/);
   });
@@ -100,9 +78,12 @@ describe('discovery fixtures on a real Mosquitto', () => {
       .payload;
     cfg.cmps.calibrate = { p: 'button' };
     delete cfg.cmps.alarm;
-    await send(pub, topic, cfg);
-    await waitFor('button removed', () => device(te, 'fx_airsense_0a1b')?.controls?.length === 0);
-    const d = device(te, 'fx_airsense_0a1b')!;
+    await send(home.pub, topic, cfg);
+    await waitFor(
+      'button removed',
+      () => device(home.te, 'fx_airsense_0a1b')?.controls?.length === 0,
+    );
+    const d = device(home.te, 'fx_airsense_0a1b')!;
     expect(
       Object.keys(d.state ?? {}).filter(
         (k) => (d.state as Record<string, unknown>)[k] !== undefined,
@@ -111,16 +92,16 @@ describe('discovery fixtures on a real Mosquitto', () => {
   });
 
   it('an empty retained config removes the entity, and the device with its last entity', async () => {
-    await send(pub, 'homeassistant/switch/fx_porch/relay/config', null);
-    await waitFor('relay removed', () => device(te, 'fx_porch')?.controls?.length === 1);
-    expect(device(te, 'fx_porch')?.kind).toBe('light');
-    await send(pub, 'homeassistant/light/fx_porch/lamp/config', null);
-    await waitFor('device removed', () => !device(te, 'fx_porch'));
+    await send(home.pub, 'homeassistant/switch/fx_porch/relay/config', null);
+    await waitFor('relay removed', () => device(home.te, 'fx_porch')?.controls?.length === 1);
+    expect(device(home.te, 'fx_porch')?.kind).toBe('light');
+    await send(home.pub, 'homeassistant/light/fx_porch/lamp/config', null);
+    await waitFor('device removed', () => !device(home.te, 'fx_porch'));
     // A state arriving afterwards must not bring it back.
-    await send(pub, 'fx/porch/lamp/brightness', '90');
-    await send(pub, 'homeassistant/device/fx_airsense/config', null);
-    await waitFor('device-level removed', () => !device(te, 'fx_airsense_0a1b'));
-    expect(device(te, 'fx_porch')).toBeUndefined();
+    await send(home.pub, 'fx/porch/lamp/brightness', '90');
+    await send(home.pub, 'homeassistant/device/fx_airsense/config', null);
+    await waitFor('device-level removed', () => !device(home.te, 'fx_airsense_0a1b'));
+    expect(device(home.te, 'fx_porch')).toBeUndefined();
   });
 
   it('Zigbee2MQTT: a device dropped from bridge/devices leaves; bridge offline takes all offline', async () => {
@@ -128,18 +109,18 @@ describe('discovery fixtures on a real Mosquitto', () => {
     const list = (fx.messages[1].payload as { ieee_address: string }[]).filter(
       (d) => d.ieee_address !== '0x0c4314fffe880006',
     );
-    await send(pub, 'zigbee2mqtt/bridge/devices', list);
-    await waitFor('blind removed', () => !device(te, '0x0c4314fffe880006'));
-    expect(device(te, '0x001788010bcd0002')?.online).toBe(true);
-    await send(pub, 'zigbee2mqtt/bridge/state', { state: 'offline' });
+    await send(home.pub, 'zigbee2mqtt/bridge/devices', list);
+    await waitFor('blind removed', () => !device(home.te, '0x0c4314fffe880006'));
+    expect(device(home.te, '0x001788010bcd0002')?.online).toBe(true);
+    await send(home.pub, 'zigbee2mqtt/bridge/state', { state: 'offline' });
     await waitFor(
       'all offline',
-      () => !te.engine.devices.list().some((d) => d.source === 'zigbee2mqtt' && d.online),
+      () => !home.te.engine.devices.list().some((d) => d.source === 'zigbee2mqtt' && d.online),
     );
   });
 
   it('HA configs from a Homebeat bridge (wearables) are not taken as smart-home devices', async () => {
-    await send(pub, 'homeassistant/device/homebeat_aa_bb/config', {
+    await send(home.pub, 'homeassistant/device/homebeat_aa_bb/config', {
       dev: { ids: ['homebeat_aa_bb'], name: 'Strap' },
       o: { name: 'Homebeat', sw: '0.1.0' },
       cmps: {
@@ -152,19 +133,19 @@ describe('discovery fixtures on a real Mosquitto', () => {
       },
     });
     // A marker config published after it: once it is in, the Homebeat one has been processed too.
-    await send(pub, 'homeassistant/sensor/fx_marker/config', {
+    await send(home.pub, 'homeassistant/sensor/fx_marker/config', {
       name: 'm',
       stat_t: 'fx/marker',
       uniq_id: 'fx_marker',
     });
-    await waitFor('marker', () => device(te, 'fx_marker'));
-    expect(device(te, 'homebeat_aa_bb')).toBeUndefined();
+    await waitFor('marker', () => device(home.te, 'fx_marker'));
+    expect(device(home.te, 'homebeat_aa_bb')).toBeUndefined();
   });
 
   it("Zigbee2MQTT's own Home Assistant discovery does not make a second device", async () => {
     const blind = 'homeassistant/cover/0x0c4314fffe880006/cover/config';
     // The blind left the Zigbee2MQTT list above: its HA config stands for it, until it is back.
-    await send(pub, blind, {
+    await send(home.pub, blind, {
       name: null,
       cmd_t: 'zigbee2mqtt/study/blind/set',
       stat_t: 'zigbee2mqtt/study/blind',
@@ -172,34 +153,38 @@ describe('discovery fixtures on a real Mosquitto', () => {
       dev: { ids: ['zigbee2mqtt_0x0c4314fffe880006'], name: 'study/blind' },
       o: { name: 'Zigbee2MQTT' },
     });
-    await waitFor('HA duplicate', () => device(te, 'zigbee2mqtt_0x0c4314fffe880006'));
+    await waitFor('HA duplicate', () => device(home.te, 'zigbee2mqtt_0x0c4314fffe880006'));
     const fx = fixtures.find(([f]) => f === 'z2m-bridge-devices.json')![1];
-    await send(pub, 'zigbee2mqtt/bridge/devices', fx.messages[1].payload);
+    await send(home.pub, 'zigbee2mqtt/bridge/devices', fx.messages[1].payload);
     await waitFor(
       'one device',
-      () => device(te, '0x0c4314fffe880006') && !device(te, 'zigbee2mqtt_0x0c4314fffe880006'),
+      () =>
+        device(home.te, '0x0c4314fffe880006') && !device(home.te, 'zigbee2mqtt_0x0c4314fffe880006'),
     );
     // Announced again while Zigbee2MQTT knows the device: ignored.
-    await send(pub, blind, {
+    await send(home.pub, blind, {
       name: 'again',
       cmd_t: 'zigbee2mqtt/study/blind/set',
       dev: { ids: 'zigbee2mqtt_0x0c4314fffe880006' },
     });
-    await send(pub, 'homeassistant/sensor/fx_marker2/config', {
+    await send(home.pub, 'homeassistant/sensor/fx_marker2/config', {
       name: 'm2',
       stat_t: 'fx/marker2',
       uniq_id: 'fx_marker2',
     });
-    await waitFor('marker', () => device(te, 'fx_marker2'));
-    expect(device(te, 'zigbee2mqtt_0x0c4314fffe880006')).toBeUndefined();
+    await waitFor('marker', () => device(home.te, 'fx_marker2'));
+    expect(device(home.te, 'zigbee2mqtt_0x0c4314fffe880006')).toBeUndefined();
   });
 
   it('another discovery prefix: the old devices go, configs under the new one are followed', async () => {
-    te.engine.settings.update({ mqtt: { discoveryPrefix: 'fxprefix' } });
-    await waitFor('old HA devices gone', () => !device(te, 'fx_hvac') && !device(te, 'A1B2C3'));
-    await send(pub, 'fxprefix/sensor/fx_new/config', { stat_t: 'fx/new', uniq_id: 'fx_new' });
-    await waitFor('device under the new prefix', () => device(te, 'fx_new'));
+    home.te.engine.settings.update({ mqtt: { discoveryPrefix: 'fxprefix' } });
+    await waitFor(
+      'old HA devices gone',
+      () => !device(home.te, 'fx_hvac') && !device(home.te, 'A1B2C3'),
+    );
+    await send(home.pub, 'fxprefix/sensor/fx_new/config', { stat_t: 'fx/new', uniq_id: 'fx_new' });
+    await waitFor('device under the new prefix', () => device(home.te, 'fx_new'));
     // Zigbee2MQTT devices come back from the retained device list.
-    await waitFor('z2m devices again', () => device(te, '0x001788010bcd0002'));
+    await waitFor('z2m devices again', () => device(home.te, '0x001788010bcd0002'));
   });
 });
