@@ -32,3 +32,16 @@ export function useApplyTheme(): void {
     else root.dataset.theme = choice;
   }, [choice]);
 }
+
+/**
+ * A theme colour (a custom property of styles.css) as a plain rgb() for a canvas. The properties
+ * hold light-dark() pairs, which only resolve where an element uses them, so one is asked for it.
+ */
+export function themeColor(within: Element, name: string, fallback: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name}, ${fallback})`;
+  within.appendChild(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || fallback;
+}

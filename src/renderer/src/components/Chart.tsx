@@ -6,7 +6,7 @@ import type { Metric } from '../../../shared/metrics';
 import type { ResultError } from '../../../shared/result';
 import { useEpoch, useStore } from '../store/hooks';
 import { metricLabel, metricUnit } from '../store/primary';
-import { useThemeName } from '../theme';
+import { themeColor, useThemeName } from '../theme';
 import { ErrorNote } from './ErrorNote';
 
 export interface ChartProps {
@@ -69,10 +69,9 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
   useEffect(() => {
     const el = box.current;
     if (!el || !series || width < 50) return;
-    const css = getComputedStyle(document.documentElement);
-    const fg = css.getPropertyValue('--fg-muted').trim() || '#666';
-    const grid = css.getPropertyValue('--grid').trim() || '#ddd';
-    const accent = css.getPropertyValue('--accent').trim() || '#c33';
+    const fg = themeColor(el, '--fg-muted', '#666');
+    const grid = themeColor(el, '--grid', '#ddd');
+    const accent = themeColor(el, '--accent', '#c33');
     const unit = series.unit || metricUnit(metric);
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     let created: uPlot | null = null;
