@@ -69,6 +69,45 @@ describe('BTHome sensors', () => {
   });
 });
 
+describe('BTHome channels', () => {
+  it('several values of one metric in a packet are each kept, as devices of their own, and go with the sensor', async () => {
+    b = await startBle({ settings: { paired: [paired(A.climate)] } });
+    await b.waitReading((r) => r.deviceId === A.climate && r.metric === 'temperature');
+    b.world.climate.everyTicks = Number.MAX_SAFE_INTEGER;
+    // Air 21.50 °C, a probe at 4.25 °C, battery not low and a window open (ascending ids).
+    b.world.climate.advertiseRaw(Buffer.from('4002660802a90115002d01', 'hex'));
+    const probe = `${A.climate}/temperature_2`;
+    const low = `${A.climate}/battery_low`;
+    await b.waitReading((r) => r.deviceId === low);
+    const latest = (id: string) =>
+      b!.readings.filter((r) => r.deviceId === id).map((r) => [r.metric, r.value]);
+    expect(latest(A.climate)).toEqual(
+      expect.arrayContaining([
+        ['temperature', 21.5],
+        ['state', 1],
+      ]),
+    );
+    expect(latest(probe)).toEqual([['temperature', 4.25]]);
+    expect(latest(low)).toEqual([['state', 0]]);
+    expect(b.t.engine.devices.get(probe)).toMatchObject({
+      name: 'HB Climate Temperature 2',
+      kind: 'sensor',
+      source: 'bthome',
+      online: true,
+    });
+    expect(b.t.engine.devices.get(low)).toMatchObject({
+      name: 'HB Climate Battery low',
+      kind: 'binary_sensor',
+    });
+    expect(b.t.engine.devices.get(low)?.paired).toBeUndefined();
+
+    await b.request('forgetDevice', { id: A.climate });
+    expect(b.t.engine.devices.get(A.climate)).toBeUndefined();
+    expect(b.t.engine.devices.get(probe)).toBeUndefined();
+    expect(b.t.engine.devices.get(low)).toBeUndefined();
+  });
+});
+
 describe('adapter states', () => {
   it('noble failing to load (EAFNOSUPPORT) is the state "unavailable"; the engine runs on', async () => {
     const failing = Object.assign(

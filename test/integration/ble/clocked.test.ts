@@ -88,4 +88,25 @@ describe('BLE on a controllable clock', () => {
     expect(after).toBeGreaterThanOrEqual(-95);
     expect(after).toBeLessThanOrEqual(-89);
   });
+
+  it("a BTHome sensor's channel devices go away and come back with it", async () => {
+    const clock = new ManualClock();
+    b = await startBle({
+      clock,
+      tickMs: 1000,
+      settings: { paired: [{ id: A.climate, name: '', mode: 'keep' }], presenceTimeoutSec: 30 },
+    });
+    b.world.climate.everyTicks = Number.MAX_SAFE_INTEGER;
+    // Two temperatures: the second is the channel device <mac>/temperature_2.
+    b.world.climate.advertiseRaw(Buffer.from('4002660802a901', 'hex'));
+    const probe = `${A.climate}/temperature_2`;
+    await advanceUntil(clock, () => !!b!.t.engine.devices.get(probe)?.online, 10_000);
+    b.world.climate.goOutOfRange();
+    await advanceUntil(clock, () => has(b!, logOf('device away', A.climate)), 60_000, 1000);
+    expect(b.t.engine.devices.get(A.climate)?.online).toBe(false);
+    expect(b.t.engine.devices.get(probe)?.online).toBe(false);
+    b.world.climate.comeBack();
+    await advanceUntil(clock, () => !!b!.t.engine.devices.get(A.climate)?.online, 10_000, 500);
+    expect(b.t.engine.devices.get(probe)?.online).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import type { Settings } from '../../../shared/settings.js';
 import { EngineError } from '../../../shared/result.js';
 import type { Handlers } from '../context.js';
 import { bindKeySecret } from './passive.js';
+import { channelsOf } from './upkeep.js';
 import type { BleService } from './service.js';
 import { BTHOME_UUID } from './scanner.js';
 
@@ -90,6 +91,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
         bthomeKeys: s.bthomeKeys.filter((k) => k !== id),
       });
       svc.ctx.devices.remove(id);
+      for (const c of channelsOf(svc.ctx, id)) svc.ctx.devices.remove(c.id);
       svc.log.info('forgotten', { device: id });
       return { id };
     },

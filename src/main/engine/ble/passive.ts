@@ -1,9 +1,10 @@
-import type { Transport } from '../../../shared/model.js';
+import type { Reading, Transport } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { decodeBthome } from './bthome/index.js';
 import { DecodeError } from './decoders/index.js';
 import { toReadings } from './readings.js';
+import { channelId, splitChannels } from './bthome/channels.js';
 
 export const bindKeySecret = (mac: string) => `bthome:${mac.toLowerCase()}`;
 
@@ -65,21 +66,31 @@ export class BthomeReceiver {
     }
     this.seen.set(id, { hex, counter: res.counter ?? prev?.counter });
     const gateway = this.ctx.gatewayId();
-    const readings = toReadings(res.values, { deviceId: id, source: 'bthome', gateway, now });
-    const binaryOnly =
-      readings.length > 0 && readings.every((r) => r.metric === 'state' || r.metric === 'battery');
-    this.ctx.devices.upsert({
-      id,
-      transport: this.transport,
-      source: 'bthome',
-      kind: binaryOnly ? 'binary_sensor' : 'sensor',
-      name: name || undefined,
-      paired: true,
-      online: true,
-      rssi,
-      lastSeen: now,
-      gateways: [gateway],
-    });
+    const readings: Reading[] = [];
+    for (const ch of splitChannels(res.values)) {
+      const deviceId = ch.key === null ? id : channelId(id, ch.key);
+      const own = toReadings(ch.values, { deviceId, source: 'bthome', gateway, now });
+      // A generic quantity (UV index, rotation) keeps the unit BTHome gives it.
+      ch.values.forEach((v, i) => {
+        if (v.metric === 'generic' && typeof v.extra?.unit === 'string')
+          own[i]!.unit = v.extra.unit;
+      });
+      const binaryOnly = own.every((r) => r.metric === 'state' || r.metric === 'battery');
+      this.ctx.devices.upsert({
+        id: deviceId,
+        transport: this.transport,
+        source: 'bthome',
+        kind: own.length > 0 && binaryOnly ? 'binary_sensor' : 'sensor',
+        name: ch.key === null ? name || undefined : `${name || id} ${ch.label}`,
+        // Pairing is the sensor's; its channels come and go with it.
+        ...(ch.key === null ? { paired: true } : {}),
+        online: true,
+        rssi,
+        lastSeen: now,
+        gateways: [gateway],
+      });
+      readings.push(...own);
+    }
     this.ctx.readings.publish(readings);
     if (res.events?.length) this.log.info('BTHome event', { device: id, events: res.events });
   }

@@ -9,7 +9,7 @@ import { bleHandlers } from './handlers.js';
 import { loadNoble } from './noble-loader.js';
 import type { Peripheral } from './noble-loader.js';
 import { BthomeReceiver } from './passive.js';
-import { Presence, prePairDemo, PullJobs } from './upkeep.js';
+import { channelsOf, Presence, prePairDemo, PullJobs } from './upkeep.js';
 import { BTHOME_UUID, Scanner } from './scanner.js';
 import { DeviceSession, type Progress, type SessionDeps } from './session.js';
 import { createSimWorld, type SimWorld } from './sim/world.js';
@@ -277,8 +277,12 @@ export class BleService implements BleApi {
     this.presence.seenAt.set(id, now);
     // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
-    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5))
+    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5)) {
+      if (!dev.online)
+        for (const c of channelsOf(this.ctx, id))
+          this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
       this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
+    }
     const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
     if (bthome) this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
     else this.ensureSession(id, p);

@@ -3,7 +3,12 @@ import type { Logger } from '../logging.js';
 import type { SchedulerApi } from '../services.js';
 import { unref } from './gatt.js';
 import { bindKeySecret } from './passive.js';
+import { isChannelOf } from './bthome/channels.js';
 import type { SimWorld } from './sim/world.js';
+
+/** The devices a BTHome sensor's extra channels became (see bthome/channels.ts). */
+export const channelsOf = (ctx: EngineContext, id: string) =>
+  ctx.devices.list().filter((d) => isChannelOf(d.id, id));
 
 /** What presence needs to know of a device's link. */
 export interface LinkView {
@@ -51,6 +56,8 @@ export class Presence {
       const dev = this.ctx.devices.get(p.id);
       if (dev?.online && seen > 0 && now - seen > s.presenceTimeoutSec * 1000) {
         this.ctx.devices.upsert({ id: p.id, online: false });
+        for (const c of channelsOf(this.ctx, p.id))
+          this.ctx.devices.upsert({ id: c.id, online: false });
         this.log.info('device away', { device: p.id, silentSec: Math.round((now - seen) / 1000) });
       }
     }
