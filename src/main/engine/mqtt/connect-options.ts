@@ -45,6 +45,10 @@ export function clientOptions(
     connectTimeout: connectTimeoutMs,
     resubscribe: false,
     queueQoSZero: false,
+    // mqtt-packet otherwise pre-builds a Buffer for each of the 65,536 packet ids on its first
+    // write: ~6 MB of heap for good, shared with aedes (one module copy), to save a 2-byte
+    // allocation per QoS1 packet. The flag is module-wide, so every client here sets it.
+    writeCache: false,
     will: { topic: statusTopic(gatewayId), payload: Buffer.from('offline'), qos: 1, retain: true },
   };
   if (endpoint.protocolVersion === 5 && !s.cleanSession) {

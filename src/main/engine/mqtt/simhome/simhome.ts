@@ -51,6 +51,8 @@ export class SimHome {
       password: this.opts.password || undefined,
       reconnectPeriod: 1000,
       connectTimeout: 5000,
+      // As the engine's client (connect-options.ts): no 6 MB packet-id Buffer cache.
+      writeCache: false,
       // Zigbee2MQTT's own last will: the bridge goes offline with the process.
       will: {
         topic: `${this.opts.z2mBase}/bridge/state`,
