@@ -160,6 +160,7 @@ async function boot(): Promise<void> {
     ),
   });
 
+  const shown = new Set<Notification>();
   function showNotification(n: NotificationPayload): void {
     if (!engine.settings.get().general.notifications || !Notification.isSupported()) return;
     const note = new Notification({
@@ -168,7 +169,13 @@ async function boot(): Promise<void> {
       urgency: n.urgency,
       icon: join(here, '../../assets/icon.png'),
     });
-    note.on('click', () => void windows.show(n.target));
+    // Held until it is clicked or closed: a collected Notification loses its click handler.
+    shown.add(note);
+    note.on('click', () => {
+      shown.delete(note);
+      void windows.show(n.target);
+    });
+    note.on('close', () => shown.delete(note));
     note.show();
   }
 

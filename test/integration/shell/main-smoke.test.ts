@@ -94,6 +94,13 @@ describe('the Electron shell, booted on a stand-in', () => {
     expect(report.windowsAfterSecondLaunch).toBe(2);
   });
 
+  it('a rule raises an OS notification; a click opens the dashboard at its target page', () => {
+    expect(report.ruleSaved).toBe(true);
+    expect(report.notification).toMatchObject({ title: 'Heart rate above 1 bpm' });
+    expect(report.clickNavigated).toBe(true);
+    expect(report.clickWindowShown).toBe(true);
+  });
+
   it('starts at login through an XDG autostart entry that starts hidden, and pauses from the tray', () => {
     expect(String(report.autostart)).toContain('[Desktop Entry]');
     expect(String(report.autostart)).toMatch(/Exec=.* --hidden/);
