@@ -6,6 +6,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { EngineContext } from '../../context.js';
+import { mqttLog } from '../connect-options.js';
 import type { Logger } from '../../logging.js';
 import { haDevices } from './ha-devices.js';
 import { SimZ2mBridge } from './z2m-bridge.js';
@@ -53,6 +54,7 @@ export class SimHome {
       connectTimeout: 5000,
       // As the engine's client (connect-options.ts): no 6 MB packet-id Buffer cache.
       writeCache: false,
+      log: mqttLog,
       // Zigbee2MQTT's own last will: the bridge goes offline with the process.
       will: {
         topic: `${this.opts.z2mBase}/bridge/state`,
