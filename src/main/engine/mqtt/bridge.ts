@@ -80,10 +80,16 @@ export class WearableBridge {
   private readonly states = new Map<string, DeviceState>();
   private readonly online = new Map<string, boolean>();
   private readonly offs: (() => void)[] = [];
+  /** Wearables with new values whose state is published at the end of this turn (flush). */
+  private readonly dirty = new Set<string>();
+  private flushScheduled = false;
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly mqtt: Pick<MqttApi, 'publish' | 'onConnected'>,
+    private readonly mqtt: Pick<MqttApi, 'publish' | 'onConnected'> & {
+      /** Lets several publishes share one outbox transaction (MqttService.batch). */
+      batch?(fn: () => void): void;
+    },
   ) {}
 
   start(): void {
@@ -96,6 +102,7 @@ export class WearableBridge {
 
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
+    this.flush(); // values that came in this turn still reach the outbox
   }
 
   private enabled(): boolean {
@@ -154,11 +161,32 @@ export class WearableBridge {
       st.timestamps[r.metric] = r.ts;
       touched.add(dev.id);
     }
-    for (const id of touched) {
-      const dev = this.ctx.devices.get(id);
-      if (dev) this.onDevice(dev);
-      this.publishState(id);
+    if (!touched.size) return;
+    // The wearables' readings arrive in separate callbacks of one radio tick (a strap's
+    // notification, a BTHome advertisement, ...): their states are published together at the
+    // end of the turn, in one outbox transaction, instead of one disk commit each. A state is
+    // the device's latest values, so this changes no value, only when the row is written (<1 ms).
+    for (const id of touched) this.dirty.add(id);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (!this.dirty.size) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    const publishAll = () => {
+      for (const id of ids) {
+        const dev = this.ctx.devices.get(id);
+        if (dev) this.onDevice(dev);
+        this.publishState(id);
+      }
+    };
+    if (this.mqtt.batch) this.mqtt.batch(publishAll);
+    else publishAll();
   }
 
   private stateOf(d: Device): DeviceState {

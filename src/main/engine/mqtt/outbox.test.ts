@@ -97,4 +97,37 @@ describe('Outbox', () => {
     expect(o2.next(1e9)).toBeUndefined();
     again.db.close();
   });
+
+  it('batch(): rows added together are committed together, and a failed batch leaves nothing', () => {
+    const { db, dir } = openDb();
+    const o = new Outbox(db);
+    o.batch(() => {
+      o.add(msg('s/1', 'a', true), true);
+      o.add(msg('ev', 'e1'));
+      o.add(msg('s/1', 'b', true), true); // coalesces inside the batch too
+    });
+    expect(drain(o)).toEqual(['ev=e1', 's/1=b']);
+    expect(o.size).toBe(2);
+    expect(() =>
+      o.batch(() => {
+        o.add(msg('ev', 'e2'));
+        o.add(msg('s/1', 'c', true), true);
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    // Rolled back: the table and the counts are as before, and s/1=b still coalesces.
+    expect(o.size).toBe(2);
+    expect(drain(o)).toEqual(['ev=e1', 's/1=b']);
+    o.add(msg('s/1', 'd', true), true);
+    expect(drain(o)).toEqual(['ev=e1', 's/1=d']);
+    const ids: number[] = [];
+    for (let r = o.next(0); r; r = o.next(r.id)) ids.push(r.id);
+    o.ackMany(ids);
+    expect(o.size).toBe(0);
+    db.close();
+    // Committed for good: a fresh connection sees what the batches left.
+    const again = openDb(dir);
+    expect(new Outbox(again.db).size).toBe(0);
+    again.db.close();
+  });
 });

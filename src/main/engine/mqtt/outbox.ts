@@ -28,6 +28,8 @@ export class Outbox {
   private readonly coalescingRows: Database.Statement;
   private readonly maxId: Database.Statement;
   private readonly addTx: (row: Omit<OutboxRow, 'id'>, coalesce: boolean) => number;
+  private readonly ackTx: (ids: readonly number[]) => void;
+  private readonly batchTx: (fn: () => void) => void;
   private pending = 0;
   /** Highest row id known: a `next()` past it needs no query (the drain's last look, per message). */
   private lastId = 0;
@@ -64,7 +66,31 @@ export class Outbox {
       this.pending -= this.dropCoalesced.run(row.topic).changes;
       return this.insertRow(row, coalesce);
     });
+    this.ackTx = db.transaction((ids: readonly number[]) => {
+      for (const id of ids) this.ack(id);
+    });
+    this.batchTx = db.transaction((fn: () => void) => fn());
     this.recount();
+  }
+
+  /**
+   * Runs `fn`, whose add()s then share one transaction: one WAL commit for the lot instead of one
+   * per row (each commit also rewrites the AUTOINCREMENT counter's page). Every row is still
+   * committed before batch() returns, so before anything can send it.
+   */
+  batch(fn: () => void): void {
+    try {
+      this.batchTx(fn);
+    } catch (err) {
+      this.recount(); // rolled back: the in-memory counts and coalescing maps follow the table
+      throw err;
+    }
+  }
+
+  /** Several PUBACKs that arrived together: their rows go in one transaction. */
+  ackMany(ids: readonly number[]): void {
+    if (ids.length === 1) this.ack(ids[0]!);
+    else if (ids.length) this.ackTx(ids);
   }
 
   /** Stores a message; with `coalesce`, older unsent rows for the same topic are dropped. */

@@ -43,12 +43,16 @@ export class OutboxSender {
   private scheduled = false;
   private stopping = false;
   private highWater = 0;
+  /** PUBACKed rows not deleted yet: deleted together at the end of the turn (flushAcks). */
+  private acked: number[] = [];
+  private ackFlushScheduled = false;
   /** Rows sent again after a reconnect because their PUBACK never came (for tests and stats). */
   resent = 0;
 
   constructor(private readonly opts: SenderOptions) {}
 
   attach(target: PublishTarget): void {
+    this.flushAcks();
     this.generation += 1;
     this.stopping = false;
     this.target = target;
@@ -60,6 +64,7 @@ export class OutboxSender {
   }
 
   detach(): void {
+    this.flushAcks(); // acknowledged before the link went: delivered, so deleted now
     this.generation += 1;
     this.target = null;
     this.inflight.clear();
@@ -117,13 +122,35 @@ export class OutboxSender {
       target.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain }, (err) => {
         // A callback from a connection that has since ended proves nothing about this one.
         if (gen !== this.generation) return;
-        this.inflight.delete(id);
-        if (!err) this.opts.outbox.ack(id);
-        this.opts.onProgress();
-        this.kick();
+        if (err) {
+          this.inflight.delete(id);
+          this.opts.onProgress();
+          this.kick();
+          return;
+        }
+        // PUBACKs that arrive in one read (one per state the bridge sent together) are deleted in
+        // one transaction at the end of this turn: one WAL commit instead of one per row. The row
+        // stays in flight until then, so the window and quiesce() count it as unfinished.
+        this.acked.push(id);
+        if (!this.ackFlushScheduled) {
+          this.ackFlushScheduled = true;
+          setImmediate(() => this.flushAcks());
+        }
       });
       if (gen !== this.generation) return; // publish() failed synchronously and closed the link
     }
+  }
+
+  /** Deletes the rows of the PUBACKs received so far and frees their window slots. */
+  private flushAcks(): void {
+    this.ackFlushScheduled = false;
+    if (!this.acked.length) return;
+    const ids = this.acked;
+    this.acked = [];
+    this.opts.outbox.ackMany(ids);
+    for (const id of ids) this.inflight.delete(id);
+    this.opts.onProgress();
+    this.kick();
   }
 
   /** Token bucket: at most one second's worth of burst. */

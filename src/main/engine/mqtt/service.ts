@@ -157,6 +157,12 @@ export class MqttService implements MqttApi {
     this.pendingChanged();
   }
 
+  /** Runs `fn` with its publish()es sharing one outbox transaction (see Outbox.batch). */
+  batch(fn: () => void): void {
+    if (this.outbox) this.outbox.batch(fn);
+    else fn();
+  }
+
   subscribe(filter: string, handler: MessageHandler): () => void {
     if (this.table.add(filter, handler)) this.conn?.current?.subscribe(filter, { qos: 1 });
     return () => {
