@@ -63,6 +63,51 @@ describe('BLE pairing and live readings (real noble over the simulated radio)', 
     expect(b.world.strap.connected).toBe(false);
   });
 
+  it('pauses the scan to connect, for controllers that cannot do both, and scans on after', async () => {
+    b = await startBle({ settings: { paired: [{ id: A.climate, name: '', mode: 'keep' }] } });
+    // Like an Intel 316x: LE Create Connection during a scan is "Command Disallowed".
+    b.world.radio.disallowConnectWhileScanning = true;
+    await b.waitReading((r) => r.deviceId === A.climate);
+    await b.request('pairDevice', { id: A.strap });
+    await b.waitReading((r) => r.deviceId === A.strap && r.metric === 'heart_rate');
+    // A dropped link reconnects the same way.
+    const connects = () =>
+      b!.t.engine.logging.entries({ limit: 2000 }).filter(logOf('connected', A.strap)).length;
+    const before = connects();
+    b.world.strap.dropLink();
+    await b.waitLog(logOf('link lost', A.strap));
+    const deadline = Date.now() + 10_000;
+    while (connects() === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(connects()).toBe(before + 1);
+    expect(b.world.radio.calls.get('connectWhileScanning') ?? 0).toBe(0);
+    expect(b.t.engine.logging.entries({ limit: 2000 }).some(logOf('connect failed', A.strap))).toBe(
+      false,
+    );
+    // The scan came back after each connect: the passive sensor goes on reporting.
+    const since = b.readings.length;
+    await b.waitReading((r) => r.deviceId === A.climate && b!.readings.indexOf(r) >= since);
+  });
+
+  it('tries to connect only to a device heard recently; one that went quiet is waited for', async () => {
+    b = await startBle({ settings: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
+    await b.waitLog(logOf('connected', A.strap));
+    b.world.strap.goOutOfRange();
+    await b.waitLog(logOf('link lost', A.strap));
+    const attempts = b.world.radio.calls.get('connect') ?? 0;
+    // The session keeps trying, but each try waits for an advertisement instead of connecting.
+    await b.waitLog(
+      (e) => logOf('connect failed', A.strap)(e) && /not seen for/.test(String(e.detail?.error)),
+    );
+    expect(b.world.radio.calls.get('connect') ?? 0).toBe(attempts);
+    b.world.strap.comeBack();
+    const since = b.readings.length;
+    await b.waitReading(
+      (r) => r.deviceId === A.strap && r.metric === 'heart_rate' && b!.readings.indexOf(r) >= since,
+    );
+    expect(b.world.radio.calls.get('connect') ?? 0).toBeGreaterThan(attempts);
+  });
+
   it('hides denied and weak devices from the scan list and refuses to pair a denied one', async () => {
     b = await startBle({ settings: { deny: [A.thermometer], minRssi: -60 } });
     await b.request('startScan');

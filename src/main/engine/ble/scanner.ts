@@ -9,6 +9,11 @@ import type { Noble, Peripheral } from './noble-loader.js';
 export const BTHOME_UUID = 'fcd2';
 /** A scan result older than this is dropped from the list. */
 const STALE_MS = 5 * 60_000;
+/**
+ * A connection is only tried to a device heard this recently: one that stopped advertising (away,
+ * asleep) would hold the controller, and with it the paused scan, for the whole connect timeout.
+ */
+const FRESH_MS = 10_000;
 
 export interface ScannerOptions {
   ctx: EngineContext;
@@ -46,6 +51,10 @@ export class Scanner {
   private scanning = false;
   private starting = false;
   private want = { user: false, background: false };
+  /** Connections being set up: the scan pauses meanwhile (see whileConnecting). */
+  private holds = 0;
+  /** When each address was last heard (every advertisement). */
+  private readonly heardAt = new Map<string, number>();
   private lastAdvertAt = 0;
   private watchdog: unknown = null;
   private readonly waiters = new Set<{ id: string; resolve: (p: Peripheral) => void }>();
@@ -112,10 +121,34 @@ export class Scanner {
     return this.results.get(id);
   }
 
-  /** The noble peripheral for an address; waits for its next advertisement if not seen yet. */
+  /**
+   * Runs a connection set-up with the scan paused. Many controllers (Intel 316x, CSR dongles,
+   * some Raspberry Pi firmware) refuse LE Create Connection while scanning with "Command
+   * Disallowed (0x0c)", and BlueZ itself stops the scan to connect; every gateway that has to work
+   * on all of them pauses the scan for the connect and resumes it after.
+   */
+  async whileConnecting<T>(id: string, connect: () => Promise<T>): Promise<T> {
+    this.holds += 1;
+    this.reconcile();
+    try {
+      const linked = await connect();
+      // A connected device stops advertising: after a drop, the next try waits until it is heard.
+      this.heardAt.delete(id);
+      return linked;
+    } finally {
+      this.holds -= 1;
+      this.reconcile();
+    }
+  }
+
+  /**
+   * The noble peripheral for an address, once it has been heard recently: at once if it advertised
+   * in the last few seconds, else at its next advertisement.
+   */
   waitFor(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral> {
     const known = this.peripherals.get(id);
-    if (known) return Promise.resolve(known);
+    const heard = this.heardAt.get(id) ?? -Infinity;
+    if (known && this.o.ctx.ports.clock.now() - heard <= FRESH_MS) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
       const w = {
         id,
@@ -157,7 +190,7 @@ export class Scanner {
 
   private reconcile(): void {
     if (this.disposed) return;
-    const want = this.want.user || this.want.background;
+    const want = (this.want.user || this.want.background) && this.holds === 0;
     if (want && this.powered && !this.scanning && !this.starting) {
       this.starting = true;
       // allowDuplicates: every advertisement counts (RSSI, presence, BTHome values).
@@ -178,6 +211,7 @@ export class Scanner {
     if (s.deny.includes(id)) return;
     const now = this.o.ctx.ports.clock.now();
     this.lastAdvertAt = now;
+    this.heardAt.set(id, now);
     this.peripherals.set(id, p);
     for (const w of [...this.waiters]) if (w.id === id) w.resolve(p);
     const adv = p.advertisement ?? {};

@@ -76,6 +76,8 @@ export class BleService implements BleApi {
         if (!this.scanner) return Promise.reject(new Error('Bluetooth unavailable'));
         return this.scanner.waitFor(id, ms, signal);
       },
+      whileConnecting: (id, connect) =>
+        this.scanner ? this.scanner.whileConnecting(id, connect) : connect(),
       backoff: { ...DEFAULT_BACKOFF, ...opts.backoff },
       timeouts: {
         connectMs: 15_000,

@@ -24,6 +24,8 @@ export interface SessionDeps {
   transport: Transport;
   /** The peripheral noble knows for this address, waiting for an advertisement if needed. */
   findPeripheral(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral>;
+  /** Runs a connection set-up with the scan paused (controllers that cannot do both). */
+  whileConnecting<T>(id: string, connect: () => Promise<T>): Promise<T>;
   backoff: BackoffOptions;
   /** rssiMs: how often a connected device's signal strength is read. */
   timeouts: { connectMs: number; opMs: number; settleMs: number; rssiMs: number };
@@ -173,12 +175,14 @@ export class DeviceSession {
     this.link = link;
     const op = <T>(x: Promise<T>, what: string) => guarded(x, what, opMs, ac.signal, clock);
     progress?.('connecting');
-    try {
-      await guarded(p.connectAsync(), 'connect', connectMs, ac.signal, clock);
-    } catch (err) {
-      if (p.state === 'connecting') p.cancelConnect();
-      throw err;
-    }
+    await this.d.whileConnecting(this.id, async () => {
+      try {
+        await guarded(p.connectAsync(), 'connect', connectMs, ac.signal, clock);
+      } catch (err) {
+        if (p.state === 'connecting') p.cancelConnect();
+        throw err;
+      }
+    });
     p.once('disconnect', (reason: unknown) => this.onLinkLost(link, reason));
     progress?.('discovering');
     const services = await op(p.discoverServicesAsync([]), 'discover services');

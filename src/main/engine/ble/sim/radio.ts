@@ -33,6 +33,12 @@ export class SimulatedRadio extends EventEmitter {
   private readonly connecting = new Set<string>();
   /** Counts of binding calls, for tests and the benchmark. */
   readonly calls = new Map<string, number>();
+  /**
+   * Behave like the controllers that cannot connect while scanning: LE Create Connection during a
+   * scan is answered "Command Disallowed (0x0c)". Every connect made during a scan is counted in
+   * calls as 'connectWhileScanning' either way.
+   */
+  disallowConnectWhileScanning = false;
 
   constructor(opts: SimulatedRadioOptions = {}) {
     super();
@@ -134,6 +140,10 @@ export class SimulatedRadio extends EventEmitter {
       else this.after(ms ?? 0, go);
     };
     if (!p || !this.powered) return fail(this.connectTimeoutMs, 'unknown peripheral');
+    if (this.scanning) {
+      this.count('connectWhileScanning');
+      if (this.disallowConnectWhileScanning) return fail(null, 'Command Disallowed (0x0c)');
+    }
     // A real controller waits for an advertisement that never comes; the host then gives up.
     if (!p.inRange || !p.connectable)
       return fail(this.connectTimeoutMs, 'connection timed out (device not in range)');
