@@ -68,6 +68,23 @@ export interface Device {
   /** Gateway ids that see this device; one device even when several gateways report it. */
   gateways: string[];
   latest: Partial<Record<Metric, LatestValue>>;
+  /** What its binary 'state' senses (door, window, motion, ...), where the device says. */
+  binaryClass?: string;
+  /** The buttons and dimmers it has sent events from ('button_1', 'dimmer_1'), in first-seen order. */
+  eventSources?: string[];
+}
+
+/** A momentary event from a device (a button pressed, a dimmer turned): not a reading. */
+export interface DeviceEvent {
+  deviceId: string;
+  /** 'button_1', 'dimmer_2': which control of the device, numbered from 1. */
+  source: string;
+  /** press, double_press, triple_press, long_press, ..., rotate_left, rotate_right */
+  event: string;
+  /** Dimmer steps turned. */
+  steps?: number;
+  ts: number;
+  gateway: string;
 }
 
 export type ReadingStatus = 'ok' | 'nan' | 'nres' | 'pos_inf' | 'neg_inf' | 'invalid';

@@ -3,7 +3,7 @@
  * Kept here, apart from their implementations, so no domain imports another's internals.
  */
 import type Database from 'better-sqlite3';
-import type { Reading } from '../../shared/model.js';
+import type { DeviceEvent, Reading } from '../../shared/model.js';
 import type { Alert, CommandState } from '../../shared/contract/index.js';
 import type { EngineService } from './context.js';
 
@@ -87,4 +87,6 @@ export interface SmartHomeApi extends EngineService {
 /** name: 'ble' */
 export interface BleApi extends EngineService {
   readonly name: 'ble';
+  /** Button presses and dimmer turns of BTHome devices, as they arrive. */
+  onDeviceEvent(listener: (e: DeviceEvent) => void): () => void;
 }

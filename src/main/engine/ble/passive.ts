@@ -1,7 +1,7 @@
-import type { Reading, Transport } from '../../../shared/model.js';
+import type { DeviceEvent, Reading, Transport } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
-import { decodeBthome } from './bthome/index.js';
+import { decodeBthome, type BthomeEvent } from './bthome/index.js';
 import { DecodeError } from './decoders/index.js';
 import { toReadings } from './readings.js';
 import { channelId, splitChannels } from './bthome/channels.js';
@@ -29,6 +29,7 @@ export class BthomeReceiver {
     private readonly ctx: EngineContext,
     private readonly log: Logger,
     private readonly transport: Transport,
+    private readonly onEvent: (e: DeviceEvent) => void = () => {},
   ) {}
 
   /** Forget what was seen (a new bind key must be tried on the next packet at once). */
@@ -76,6 +77,7 @@ export class BthomeReceiver {
           own[i]!.unit = v.extra.unit;
       });
       const binaryOnly = own.every((r) => r.metric === 'state' || r.metric === 'battery');
+      const binary = ch.values.find((v) => v.metric === 'state')?.extra?.sensor;
       this.ctx.devices.upsert({
         id: deviceId,
         transport: this.transport,
@@ -88,10 +90,34 @@ export class BthomeReceiver {
         rssi,
         lastSeen: now,
         gateways: [gateway],
+        ...(typeof binary === 'string' ? { binaryClass: binary } : {}),
       });
       readings.push(...own);
     }
     this.ctx.readings.publish(readings);
-    if (res.events?.length) this.log.info('BTHome event', { device: id, events: res.events });
+    if (res.events?.length) this.handleEvents(id, res.events, gateway, now);
+  }
+
+  /** Button presses and dimmer turns: logged, remembered as the device's controls, and emitted. */
+  private handleEvents(id: string, events: BthomeEvent[], gateway: string, now: number): void {
+    // 'none' is a multi-button device saying "not this one" in a packet about another button.
+    const real = events.filter((e) => e.event !== 'none');
+    if (!real.length) return;
+    this.log.info('BTHome event', { device: id, events: real });
+    const known = this.ctx.devices.get(id)?.eventSources ?? [];
+    const sources = real.map((e) => `${e.type}_${e.index + 1}`);
+    const added = sources.filter((s, i) => !known.includes(s) && sources.indexOf(s) === i);
+    if (added.length) this.ctx.devices.upsert({ id, eventSources: [...known, ...added] });
+    real.forEach((e, i) => {
+      const ev: DeviceEvent = {
+        deviceId: id,
+        source: sources[i]!,
+        event: e.event,
+        ts: now,
+        gateway,
+      };
+      if (e.steps !== undefined) ev.steps = e.steps;
+      this.onEvent(ev);
+    });
   }
 }

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { BleStatus } from '../../../shared/contract/ble.js';
-import type { DeviceKind, Transport } from '../../../shared/model.js';
+import type { DeviceEvent, DeviceKind, Transport } from '../../../shared/model.js';
 import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { BleApi, SchedulerApi } from '../services.js';
@@ -45,6 +45,7 @@ export class BleService implements BleApi {
   /** Pair requests waiting for their session, to report its progress. */
   readonly pairing = new Map<string, Progress>();
   private bthome: BthomeReceiver;
+  private readonly eventListeners = new Set<(e: DeviceEvent) => void>();
   private ownWorld = false;
   private paused = false;
   private loaded = false;
@@ -67,7 +68,15 @@ export class BleService implements BleApi {
     );
     this.jobs = new PullJobs(ctx, (id, signal) => this.pull(id, signal));
     this.transport = opts.binding || opts.world || ctx.simulate ? 'simulated' : 'ble';
-    this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport);
+    this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport, (e) => {
+      for (const l of this.eventListeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.log.error('a device event listener failed', { error: String(err) });
+        }
+      }
+    });
     this.deps = {
       ctx,
       log: ctx.log('ble.session'),
@@ -89,6 +98,11 @@ export class BleService implements BleApi {
       random: opts.random ?? Math.random,
       onState: () => this.pushStatus(),
     };
+  }
+
+  onDeviceEvent(listener: (e: DeviceEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   start(): void {

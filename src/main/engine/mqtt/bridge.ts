@@ -1,7 +1,8 @@
 import { METRICS, type Metric } from '../../../shared/metrics.js';
-import type { Device, Reading } from '../../../shared/model.js';
+import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
+import { BUTTON_EVENTS, DIMMER_EVENTS } from '../ble/bthome/objects.js';
 import type { EngineContext } from '../context.js';
-import type { MqttApi } from '../services.js';
+import type { BleApi, MqttApi } from '../services.js';
 import { sanitiseId, stateTopic, statusTopic } from './topics.js';
 
 /** Home Assistant's sensor vocabulary for our metrics (device_class, state_class). */
@@ -41,6 +42,54 @@ const HA_SENSOR: Partial<Record<Metric, { dc?: string; sc?: string; icon?: strin
   glucose: { sc: 'measurement' },
 };
 
+/**
+ * Home Assistant's binary_sensor device classes for what a BTHome binary sensor senses (the same
+ * words, but for these).
+ */
+const HA_BINARY_CLASS: Record<string, string | undefined> = {
+  battery_low: 'battery',
+  generic_boolean: undefined,
+};
+const HA_BINARY_CLASSES = new Set([
+  'battery',
+  'battery_charging',
+  'carbon_monoxide',
+  'cold',
+  'connectivity',
+  'door',
+  'garage_door',
+  'gas',
+  'heat',
+  'light',
+  'lock',
+  'moisture',
+  'motion',
+  'moving',
+  'occupancy',
+  'opening',
+  'plug',
+  'power',
+  'presence',
+  'problem',
+  'running',
+  'safety',
+  'smoke',
+  'sound',
+  'tamper',
+  'vibration',
+  'window',
+]);
+const haBinaryClass = (c: string | undefined): string | undefined => {
+  if (c === undefined) return undefined;
+  if (Object.hasOwn(HA_BINARY_CLASS, c)) return HA_BINARY_CLASS[c];
+  return HA_BINARY_CLASSES.has(c) ? c : undefined;
+};
+/** Every event a button or a dimmer can send, for Home Assistant's event entities. */
+const EVENT_TYPES: Record<string, string[]> = {
+  button: Object.values(BUTTON_EVENTS).filter((e) => e !== 'none'),
+  dimmer: Object.values(DIMMER_EVENTS).filter((e) => e !== 'none'),
+};
+
 /** Units Home Assistant spells differently from our canonical list. */
 const HA_UNIT: Partial<Record<string, string>> = { steps: 'steps', 'mmol/L': 'mmol/L' };
 
@@ -59,6 +108,8 @@ interface DescribedAs {
   capabilities: Metric[];
   latest: number;
   states: number;
+  binaryClass?: string;
+  eventSources?: string[];
 }
 
 interface DeviceState {
@@ -98,6 +149,19 @@ export class WearableBridge {
       this.ctx.devices.onChange((d) => d.upserted.forEach((dev) => this.onDevice(dev))),
       this.mqtt.onConnected(() => this.republishAll()),
     );
+    const ble = this.ctx.service<BleApi>('ble');
+    if (ble?.onDeviceEvent) this.offs.push(ble.onDeviceEvent((e) => this.onEvent(e)));
+  }
+
+  /** A button press or dimmer turn: on its control's event topic, never coalesced or retained. */
+  private onEvent(e: DeviceEvent): void {
+    if (!this.enabled() || e.gateway !== this.ctx.gatewayId()) return;
+    const dev = this.ctx.devices.get(e.deviceId);
+    if (!dev || !isWearable(dev)) return;
+    this.onDevice(dev); // its discovery (with this control) goes out first
+    const payload: Record<string, unknown> = { event_type: e.event, ts: e.ts };
+    if (e.steps !== undefined) payload.steps = e.steps;
+    this.mqtt.publish(this.eventTopic(dev.id, e.source), JSON.stringify(payload), { qos: 1 });
   }
 
   dispose(): void {
@@ -127,8 +191,16 @@ export class WearableBridge {
       // Nothing the discovery config is made of changed (the usual case: a new reading).
     } else {
       const metrics = this.metricsOf(d);
-      if (!metrics.length) return;
-      const signature = JSON.stringify([d.name, d.model, d.manufacturer, d.firmware, metrics]);
+      if (!metrics.length && !d.eventSources?.length) return;
+      const signature = JSON.stringify([
+        d.name,
+        d.model,
+        d.manufacturer,
+        d.firmware,
+        metrics,
+        d.binaryClass,
+        d.eventSources,
+      ]);
       if (this.discovered.get(d.id) !== signature) {
         this.discovered.set(d.id, signature);
         this.publishDiscovery(d, metrics);
@@ -239,6 +311,8 @@ export class WearableBridge {
       capabilities: d.capabilities,
       latest: Object.keys(d.latest).length,
       states: Object.keys(this.states.get(d.id)?.values ?? {}).length,
+      binaryClass: d.binaryClass,
+      eventSources: d.eventSources,
     };
   }
 
@@ -254,6 +328,10 @@ export class WearableBridge {
     for (const m of Object.keys(d.latest) as Metric[]) set.add(m);
     for (const m of Object.keys(this.states.get(d.id)?.values ?? {}) as Metric[]) set.add(m);
     return [...set].filter((m) => m in METRICS).sort();
+  }
+
+  private eventTopic(deviceId: string, source: string): string {
+    return `homebeat/${this.ctx.gatewayId()}/${sanitiseId(deviceId)}/${sanitiseId(source)}/event`;
   }
 
   private availabilityTopic(deviceId: string): string {
@@ -279,7 +357,32 @@ export class WearableBridge {
       if (ha.sc) c.state_class = ha.sc;
       if (ha.icon) c.icon = ha.icon;
       if (m === 'battery' || m === 'rssi') c.entity_category = 'diagnostic';
+      if (m === 'state') {
+        // A binary state is a binary_sensor in Home Assistant, not a number.
+        c.platform = 'binary_sensor';
+        c.payload_on = '1';
+        c.payload_off = '0';
+        const dc = haBinaryClass(d.binaryClass);
+        if (dc) c.device_class = dc;
+        delete c.unit_of_measurement;
+        delete c.state_class;
+      }
       components[`${san}_${m}`] = c;
+    }
+    for (const source of d.eventSources ?? []) {
+      const [type = '', n = ''] = source.split('_');
+      const types = EVENT_TYPES[type];
+      if (!types) continue;
+      const c: Record<string, unknown> = {
+        platform: 'event',
+        unique_id: `homebeat_${san}_${sanitiseId(source)}`,
+        object_id: `${san}_${sanitiseId(source)}`,
+        name: `${type === 'button' ? 'Button' : 'Dimmer'} ${n}`,
+        state_topic: this.eventTopic(d.id, source),
+        event_types: types,
+      };
+      if (type === 'button') c.device_class = 'button';
+      components[`${san}_${sanitiseId(source)}`] = c;
     }
     const device: Record<string, unknown> = {
       identifiers: [`homebeat_${san}`],
