@@ -56,10 +56,12 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
           const unit = lv?.unit || metricUnit(m);
           return (
             <div key={m} className="value" data-metric={m}>
-              <dt>{metricLabel(m)}</dt>
+              <dt>{metricLabel(m, d.binaryClass)}</dt>
               <dd>
                 <span className="num">
-                  {lv?.status && lv.status !== 'ok' ? lv.status : formatValue(lv?.value, m)}
+                  {lv?.status && lv.status !== 'ok'
+                    ? lv.status
+                    : formatValue(lv?.value, m, d.binaryClass)}
                 </span>
                 {unit && m !== 'state' ? <span className="unit"> {unit}</span> : null}
               </dd>

@@ -161,10 +161,12 @@ export function DevicePage({ id }: { id: string }) {
               const lv = device.latest[m];
               return (
                 <div key={m} className="value" data-metric={m}>
-                  <dt>{metricLabel(m)}</dt>
+                  <dt>{metricLabel(m, device.binaryClass)}</dt>
                   <dd>
                     <span className="num">
-                      {lv?.status && lv.status !== 'ok' ? lv.status : formatValue(lv?.value, m)}
+                      {lv?.status && lv.status !== 'ok'
+                        ? lv.status
+                        : formatValue(lv?.value, m, device.binaryClass)}
                     </span>{' '}
                     <span className="unit">{m === 'state' ? '' : lv?.unit || metricUnit(m)}</span>
                   </dd>

@@ -40,16 +40,61 @@ export function sparkMetric(d: Device): Metric | undefined {
   return primaryMetrics(d, 1)[0];
 }
 
-/** A number for humans: few decimals, no trailing noise. */
-export function formatValue(v: number | null | undefined, metric?: Metric): string {
+/** What 1 and 0 of a binary state mean, by what it senses (Home Assistant's words). */
+const BINARY_WORDS: Record<string, [on: string, off: string]> = {
+  battery: ['low', 'normal'],
+  battery_low: ['low', 'normal'],
+  battery_charging: ['charging', 'not charging'],
+  cold: ['cold', 'normal'],
+  heat: ['hot', 'normal'],
+  connectivity: ['connected', 'disconnected'],
+  door: ['open', 'closed'],
+  garage_door: ['open', 'closed'],
+  opening: ['open', 'closed'],
+  window: ['open', 'closed'],
+  light: ['light', 'no light'],
+  lock: ['unlocked', 'locked'],
+  moisture: ['wet', 'dry'],
+  plug: ['plugged in', 'unplugged'],
+  presence: ['home', 'away'],
+  problem: ['problem', 'OK'],
+  running: ['running', 'not running'],
+  safety: ['unsafe', 'safe'],
+  tamper: ['tampered', 'clear'],
+};
+const DETECTS = new Set([
+  'carbon_monoxide',
+  'gas',
+  'motion',
+  'moving',
+  'occupancy',
+  'smoke',
+  'sound',
+  'vibration',
+]);
+
+/** A number for humans: few decimals, no trailing noise; a binary state in words. */
+export function formatValue(
+  v: number | null | undefined,
+  metric?: Metric,
+  binaryClass?: string,
+): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  if (metric === 'state') return v ? 'on' : 'off';
+  if (metric === 'state') {
+    const words =
+      (binaryClass && BINARY_WORDS[binaryClass]) ??
+      (binaryClass && DETECTS.has(binaryClass) ? ['detected', 'clear'] : ['on', 'off']);
+    return v ? words[0] : words[1];
+  }
   const abs = Math.abs(v);
   const digits = abs >= 100 || Number.isInteger(v) ? 0 : abs >= 10 ? 1 : 2;
   return v.toFixed(digits);
 }
 
-export function metricLabel(m: Metric): string {
+/** The metric's name; a binary state is named after what it senses ("Window", "Battery low"). */
+export function metricLabel(m: Metric, binaryClass?: string): string {
+  if (m === 'state' && binaryClass && /^[a-z_]+$/.test(binaryClass))
+    return binaryClass.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   return METRICS[m]?.label ?? m;
 }
 
