@@ -46,6 +46,7 @@ const BINARY_WORDS: Record<string, [on: string, off: string]> = {
   battery_low: ['low', 'normal'],
   battery_charging: ['charging', 'not charging'],
   cold: ['cold', 'normal'],
+  contact: ['closed', 'open'],
   heat: ['hot', 'normal'],
   connectivity: ['connected', 'disconnected'],
   door: ['open', 'closed'],

@@ -290,6 +290,10 @@ export class HaDiscovery {
       gateways: [this.deps.gatewayId()],
       online: this.deviceOnline(deviceId),
     };
+    // What the device's 'state' senses: the device class of its primary binary sensor.
+    const primary = list.find((e) => e.component === 'binary_sensor' && this.isPrimaryBinary(e));
+    const dc = primary?.c.device_class;
+    if (typeof dc === 'string' && /^[a-z_]{1,40}$/.test(dc)) patch.binaryClass = dc;
     this.deps.devices.upsert(patch);
   }
 }

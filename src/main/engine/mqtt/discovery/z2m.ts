@@ -20,6 +20,23 @@ import {
 const SOURCE = 'zigbee2mqtt';
 const KIND_ORDER: DeviceKind[] = ['light', 'climate', 'switch', 'cover', 'lock'];
 
+/**
+ * Zigbee2MQTT binary properties as binary classes. Its `contact` is true while the contact is
+ * made, so 1 means closed: a class of its own ('contact': closed/open), not HA's 'door'.
+ */
+const Z2M_BINARY_CLASS: Record<string, string> = {
+  contact: 'contact',
+  occupancy: 'occupancy',
+  presence: 'presence',
+  water_leak: 'moisture',
+  smoke: 'smoke',
+  gas: 'gas',
+  carbon_monoxide: 'carbon_monoxide',
+  vibration: 'vibration',
+  tamper: 'tamper',
+  battery_low: 'battery_low',
+};
+
 export class Z2mBridge {
   private readonly devices = new Map<string, Z2mDevice>();
   private readonly states = new Map<string, Json>();
@@ -137,6 +154,10 @@ export class Z2mBridge {
       controls: controlsOf(d),
       gateways: [this.deps.gatewayId()],
     };
+    // What the device's 'state' (its first binary value) senses, in Home Assistant's words.
+    const primary = d.sensors.find((s) => s.type === 'binary')?.property;
+    const cls = primary !== undefined ? Z2M_BINARY_CLASS[primary] : undefined;
+    if (cls) patch.binaryClass = cls;
     if (fresh) patch.online = false;
     return patch;
   }
