@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, DeviceRegistry, ReadingBus } from './devices.js';
+import { DeviceRegistry, ReadingBus } from './devices.js';
+import { sameJson } from './same-json.js';
 import type { DevicesDelta } from '../../shared/model.js';
 
 describe('DeviceRegistry', () => {
@@ -60,11 +61,15 @@ describe('DeviceRegistry', () => {
     expect(reg.get('zz')).toBeUndefined();
   });
 
-  it('compares structurally', () => {
-    expect(deepEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBe(true);
-    expect(deepEqual({ a: [1] }, { a: { 0: 1 } })).toBe(false);
-    expect(deepEqual(NaN, NaN)).toBe(true);
-    expect(deepEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+  it('compares as JSON would carry it, structurally', () => {
+    expect(sameJson({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBe(true);
+    expect(sameJson({ a: [1] }, { a: { 0: 1 } })).toBe(false);
+    expect(sameJson({ a: [1, 2] }, { a: [1] })).toBe(false);
+    expect(sameJson(NaN, NaN)).toBe(true);
+    expect(sameJson(1, '1')).toBe(false);
+    // An undefined member is absent, as in the JSON a push carries: no change to push.
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
   });
 });
 

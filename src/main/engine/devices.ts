@@ -1,4 +1,5 @@
 import type { Device, DevicePatch, DevicesDelta, Reading } from '../../shared/model.js';
+import { sameJson } from './same-json.js';
 
 const EMPTY: Omit<Device, 'id'> = {
   transport: 'mqtt',
@@ -124,25 +125,9 @@ const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])]
 /** Whether any patched field differs; only those can have changed (cheap on hot paths). */
 function changedKeys(prev: Device, next: Device, patch: DevicePatch): boolean {
   for (const k of Object.keys(patch) as (keyof Device)[]) {
-    if (patch[k] !== undefined && !deepEqual(prev[k], next[k])) return true;
+    if (patch[k] !== undefined && !sameJson(prev[k], next[k])) return true;
   }
   return false;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    return Number.isNaN(a) && Number.isNaN(b);
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) {
-    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-      return false;
-  }
-  return true;
 }
 
 /** Listeners of the reading stream: history, MQTT bridge, rules, device registry, the dashboard. */

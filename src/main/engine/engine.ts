@@ -12,6 +12,7 @@ import type {
 import { coreHandlers } from './core-handlers.js';
 import { DeviceRegistry, ReadingBus } from './devices.js';
 import { Logging, type Logger } from './logging.js';
+import { sameJson } from './same-json.js';
 import type { Ports } from './ports.js';
 import { firstIssue, SettingsService } from './settings-service.js';
 import { historyService } from './history/history-service.js';
@@ -219,26 +220,6 @@ export class Engine {
     this.statusValue = next;
     this.events.emit('status', next);
   }
-}
-
-/**
- * Whether two values serialise to the same JSON (undefined members count as absent), without
- * building the strings: status patches arrive several times a second.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in x) {
-    if (x[k] === undefined) continue;
-    n++;
-    if (!sameJson(x[k], y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined) n--;
-  return n === 0;
 }
 
 /** The worst current state: attention beats syncing beats ok. */
