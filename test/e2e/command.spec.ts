@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { expect, test } from './fixtures';
-import { HALL_LIGHT_NAME, HALL_LIGHT_SET_TOPIC } from './ids';
+import { BLINDS_NAME, HALL_LIGHT_NAME, HALL_LIGHT_SET_TOPIC, LOCK_NAME } from './ids';
 
 test.use({ useMosquitto: true });
 
@@ -34,6 +34,28 @@ test('toggling a light: confirmed on the page, and seen on the broker by another
   } finally {
     await client.endAsync();
   }
+});
+
+test('closing the blinds and unlocking the back door: each confirmed on its page', async ({
+  dashboard: page,
+}) => {
+  await page.locator('.card', { hasText: BLINDS_NAME }).locator('.card-name').click();
+  const blinds = page.locator('.control').first();
+  await blinds.getByRole('button', { name: 'close' }).click();
+  await expect(blinds.locator('.cmd-state')).toHaveAttribute('data-state', 'confirmed', {
+    timeout: 20_000,
+  });
+  await expect(blinds.locator('.muted')).toHaveText('0 % open');
+
+  await page.goto(page.url().replace(/#.*$/, '#/'));
+  await page.locator('.card', { hasText: LOCK_NAME }).locator('.card-name').click();
+  const lock = page.locator('.control').first();
+  await expect(lock.locator('.muted')).toHaveText('locked');
+  await lock.getByRole('button', { name: 'unlock' }).click();
+  await expect(lock.locator('.cmd-state')).toHaveAttribute('data-state', 'confirmed', {
+    timeout: 20_000,
+  });
+  await expect(lock.locator('.muted')).toHaveText('unlocked');
 });
 
 test('a command that cannot be delivered (broker down) shows failed, with the reason', async ({

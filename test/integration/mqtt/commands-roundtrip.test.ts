@@ -26,6 +26,8 @@ beforeAll(async () => {
       'sim_hall_light',
       'sim_coffee',
       'sim_thermostat',
+      'sim_blinds',
+      'sim_back_door_lock',
       '0x000b57fffe1a2b01',
       '0x84fd27fffe3e4f03',
     ].every((id) => device(te, id)?.controls?.length),
@@ -81,6 +83,32 @@ describe('command round trip with scripted devices', () => {
       setpoint: 22.5,
       mode: 'auto',
     });
+  });
+
+  it('Home Assistant cover (position, open/close) and lock: each confirmed by its state', async () => {
+    expect(device(te, 'sim_blinds')?.controls).toEqual([
+      { entity: 'cover/sim_blinds', kind: 'cover', name: 'Blinds' },
+    ]);
+    const half = await command('sim_blinds', 'cover/sim_blinds', { position: 40 });
+    expect(await outcome(half.id)).toMatchObject({ state: 'confirmed' });
+    expect(device(te, 'sim_blinds')?.state?.['cover/sim_blinds']).toMatchObject({
+      state: 'open',
+      position: 40,
+    });
+    const closed = await command('sim_blinds', 'cover/sim_blinds', { state: 'CLOSE' });
+    expect((await outcome(closed.id)).state).toBe('confirmed');
+    expect(device(te, 'sim_blinds')?.state?.['cover/sim_blinds']).toMatchObject({
+      state: 'closed',
+      position: 0,
+    });
+
+    const lock = 'lock/sim_back_door_lock';
+    expect(device(te, 'sim_back_door_lock')?.state?.[lock]).toMatchObject({ state: 'LOCKED' });
+    const open = await command('sim_back_door_lock', lock, { state: 'UNLOCK' });
+    expect((await outcome(open.id)).state).toBe('confirmed');
+    expect(device(te, 'sim_back_door_lock')?.state?.[lock]).toMatchObject({ state: 'UNLOCKED' });
+    const shut = await command('sim_back_door_lock', lock, { state: 'LOCK' });
+    expect((await outcome(shut.id)).state).toBe('confirmed');
   });
 
   it('Zigbee2MQTT: light and radiator thermostat over /set', async () => {

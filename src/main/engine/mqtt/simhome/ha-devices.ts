@@ -1,9 +1,10 @@
 /**
  * Scripted Home Assistant discovery devices for the simulated smart home: a dimmable light, a
- * switch, a door sensor, a thermostat and a temperature+humidity sensor. Each announces itself the
- * way real firmware does (abbreviated keys, `~`, templates, a device-level config) and answers its
- * commands with its new state. Values are deterministic functions of the tick count.
+ * switch, a door sensor, a thermostat, a temperature+humidity sensor, blinds and a lock (these two
+ * in ha-openings.ts). Each announces itself the way real firmware does (abbreviated keys, `~`,
+ * templates, a device-level config) and answers its commands with its new state. Values are deterministic functions of the tick count.
  */
+import { SimBlinds, SimLock } from './ha-openings.js';
 import type { SimDevice, SimPublish } from './simhome.js';
 
 const DEV = { mf: 'Homebeat Sim', sw: '1.0' };
@@ -15,6 +16,8 @@ export function haDevices(prefix: string): SimDevice[] {
     new SimDoor(prefix),
     new SimThermostat(prefix),
     new SimClimateSensor(prefix),
+    new SimBlinds(prefix),
+    new SimLock(prefix),
   ];
 }
 
