@@ -1,7 +1,9 @@
 /**
  * Idle cost of `homebeat serve --simulate`: CPU milliseconds per minute and resident memory,
  * measured from /proc over a window after a warm-up. Goal: <= 30 ms CPU per minute, <= 80 MB RSS.
- * Usage: npm run bench -- idle [--seconds 60] [--warmup 15]
+ * Usage: npm run bench -- idle [--seconds 60] [--warmup 15] [--no-simulate]
+ * --no-simulate measures serve with nothing to sync (no simulated devices or home): the app's own
+ * idle cost, apart from the work the simulated streams make.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '15' },
+    'no-simulate': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -36,7 +39,7 @@ const child = spawn(
   [
     'bin/homebeat.js',
     'serve',
-    '--simulate',
+    ...(values['no-simulate'] ? [] : ['--simulate']),
     '--port',
     '0',
     '--data-dir',
@@ -74,6 +77,7 @@ await new Promise((r) => child.once('exit', r));
 rmSync(dir, { recursive: true, force: true });
 
 const perMin = (cpu1 - cpu0) / minutes;
-console.log(`idle (serve --simulate, ${seconds} s after ${warmup} s warm-up)`);
+const mode = values['no-simulate'] ? 'serve, nothing simulated' : 'serve --simulate';
+console.log(`idle (${mode}, ${seconds} s after ${warmup} s warm-up)`);
 console.log(`  CPU: ${perMin.toFixed(1)} ms per minute (goal <= 30)`);
 console.log(`  RSS: ${rss.toFixed(1)} MB at the end, ${peak.toFixed(1)} MB peak (goal <= 80)`);
