@@ -36,7 +36,7 @@ test('toggling a light: confirmed on the page, and seen on the broker by another
   }
 });
 
-test('closing the blinds and unlocking the back door: each confirmed on its page', async ({
+test('closing the blinds and unlocking the front door: each confirmed on its page', async ({
   dashboard: page,
 }) => {
   await page.locator('.card', { hasText: BLINDS_NAME }).locator('.card-name').click();

@@ -168,6 +168,19 @@ export async function shot(page: Page, name: string, scheme: 'light' | 'dark'): 
   await page.evaluate(() =>
     (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0),
   );
+  // Cards draw their values only on (or near) the screen: a window as tall as the page shows
+  // every card drawn, as a user scrolling down would see them.
+  const size = page.viewportSize();
+  const height = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } })
+        .document.documentElement.scrollHeight,
+  );
+  if (size && height > size.height) {
+    await page.setViewportSize({ width: size.width, height: Math.min(height, 6000) });
+    await expect(page.locator('.card:not(.full)')).toHaveCount(0, { timeout: 10_000 });
+  }
   await page.screenshot({ path, fullPage: true });
+  if (size) await page.setViewportSize(size);
   return path;
 }

@@ -8,6 +8,6 @@ export const SPARE_STRAP = 'c0:ff:ee:00:00:08';
 export const HALL_LIGHT_NAME = 'Hall light';
 export const HALL_LIGHT_SET_TOPIC = 'simhome/hall_light/set';
 export const BLINDS_NAME = 'Living room blinds';
-export const LOCK_NAME = 'Back door lock';
+export const LOCK_NAME = 'Front door lock';
 
 export const deviceHash = (id: string) => `#/device/${encodeURIComponent(id)}`;

@@ -10,6 +10,8 @@ test('a simulated strap’s heart rate updates live on its card and its device p
 }) => {
   const card = page.locator(`.card[data-device-id="${STRAP}"]`);
   await expect(card).toBeVisible({ timeout: 30_000 });
+  // Cards off screen show no live values: bring it into view wherever the layout puts it.
+  await card.scrollIntoViewIfNeeded();
   const cardHr = card.locator('[data-metric="heart_rate"] .num');
   await expect(cardHr).toHaveText(/^\d+$/, { timeout: 30_000 });
   const first = await num(cardHr);

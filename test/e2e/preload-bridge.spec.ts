@@ -50,7 +50,9 @@ test('the dashboard uses window.homebeat when a preload provides it', async ({ p
   type W = { __homebeat: { bridge: string }; __preloadCalls: string[] };
   expect(await page.evaluate(() => (globalThis as unknown as W).__homebeat.bridge)).toBe('preload');
   // Live values arrive through the preload's event subscription.
-  const hr = page.locator(`.card[data-device-id="${STRAP}"] [data-metric="heart_rate"] .num`);
+  const card = page.locator(`.card[data-device-id="${STRAP}"]`);
+  await card.scrollIntoViewIfNeeded(); // cards off screen show no live values
+  const hr = card.locator('[data-metric="heart_rate"] .num');
   await expect(hr).toHaveText(/^\d+$/, { timeout: 30_000 });
   const first = await hr.textContent();
   await expect.poll(() => hr.textContent(), { timeout: 30_000 }).not.toBe(first);

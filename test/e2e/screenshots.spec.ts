@@ -23,6 +23,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     // Real simulated data: the strap's rate is on its card and its sparkline has a line.
     const strap = page.locator(`.card[data-device-id="${STRAP}"]`);
+    await strap.scrollIntoViewIfNeeded(); // cards off screen show no live values
     await expect(strap.locator('[data-metric="heart_rate"] .num')).toHaveText(/^\d+$/, {
       timeout: 30_000,
     });

@@ -27,7 +27,7 @@ beforeAll(async () => {
       'sim_coffee',
       'sim_thermostat',
       'sim_blinds',
-      'sim_back_door_lock',
+      'sim_front_door_lock',
       '0x000b57fffe1a2b01',
       '0x84fd27fffe3e4f03',
     ].every((id) => device(te, id)?.controls?.length),
@@ -102,12 +102,12 @@ describe('command round trip with scripted devices', () => {
       position: 0,
     });
 
-    const lock = 'lock/sim_back_door_lock';
-    expect(device(te, 'sim_back_door_lock')?.state?.[lock]).toMatchObject({ state: 'LOCKED' });
-    const open = await command('sim_back_door_lock', lock, { state: 'UNLOCK' });
+    const lock = 'lock/sim_front_door_lock';
+    expect(device(te, 'sim_front_door_lock')?.state?.[lock]).toMatchObject({ state: 'LOCKED' });
+    const open = await command('sim_front_door_lock', lock, { state: 'UNLOCK' });
     expect((await outcome(open.id)).state).toBe('confirmed');
-    expect(device(te, 'sim_back_door_lock')?.state?.[lock]).toMatchObject({ state: 'UNLOCKED' });
-    const shut = await command('sim_back_door_lock', lock, { state: 'LOCK' });
+    expect(device(te, 'sim_front_door_lock')?.state?.[lock]).toMatchObject({ state: 'UNLOCKED' });
+    const shut = await command('sim_front_door_lock', lock, { state: 'LOCK' });
     expect((await outcome(shut.id)).state).toBe('confirmed');
   });
 

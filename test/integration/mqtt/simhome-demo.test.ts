@@ -18,7 +18,7 @@ const EXPECTED: Record<string, string> = {
   sim_thermostat: 'climate',
   sim_living_sensor: 'sensor',
   sim_blinds: 'cover',
-  sim_back_door_lock: 'lock',
+  sim_front_door_lock: 'lock',
   '0x000b57fffe1a2b01': 'light',
   '0x0c4314fffe2c3d02': 'switch',
   '0x84fd27fffe3e4f03': 'climate',

@@ -101,7 +101,9 @@ function controlSummary(
     Record<string, unknown> | undefined;
   if (!st) return '—';
   const parts: string[] = [];
-  if (st.state !== undefined) parts.push(String(st.state).toLowerCase());
+  // A position says more than open/closed ("40 % open"); the state stays for moving and stopped.
+  const positioned = typeof st.position === 'number' && /^(open|closed)$/i.test(String(st.state));
+  if (st.state !== undefined && !positioned) parts.push(String(st.state).toLowerCase());
   if (typeof st.brightness === 'number' && String(st.state).toUpperCase() !== 'OFF')
     parts.push(`${st.brightness} %`);
   if (typeof st.setpoint === 'number') parts.push(`set ${st.setpoint} °C`);

@@ -1,6 +1,6 @@
 /**
  * The simulated home's cover and lock, announced through Home Assistant discovery like the other
- * scripted devices: living-room blinds (open, close, stop, a position) and a back-door lock. Each
+ * scripted devices: living-room blinds (open, close, stop, a position) and a front-door lock. Each
  * answers a command with its new state at once, as a quick motor or a smart lock reports it.
  */
 import type { SimDevice, SimPublish } from './simhome.js';
@@ -59,24 +59,24 @@ export class SimBlinds implements SimDevice {
 
 /** Full keys and HA's default lock payloads (LOCK / UNLOCK in, LOCKED / UNLOCKED out). */
 export class SimLock implements SimDevice {
-  readonly id = 'back_door_lock';
+  readonly id = 'front_door_lock';
   private locked = true;
-  private readonly base = 'simhome/back_door_lock';
+  private readonly base = 'simhome/front_door_lock';
   constructor(private readonly prefix: string) {}
   announce(pub: SimPublish): void {
     pub(
-      `${this.prefix}/lock/sim_back_door_lock/config`,
+      `${this.prefix}/lock/sim_front_door_lock/config`,
       JSON.stringify({
-        name: 'Back door',
-        unique_id: 'sim_back_door_lock',
+        name: 'Front door lock',
+        unique_id: 'sim_front_door_lock',
         command_topic: `${this.base}/set`,
         state_topic: `${this.base}/state`,
         device: {
-          identifiers: ['sim_back_door_lock'],
-          name: 'Back door lock',
+          identifiers: ['sim_front_door_lock'],
+          name: 'Front door lock',
           model: 'Lock L1',
           manufacturer: DEV.mf,
-          suggested_area: 'Kitchen',
+          suggested_area: 'Hall',
         },
       }),
       true,
