@@ -5,9 +5,7 @@
  * templates, a device-level config) and answers its commands with its new state. Values are deterministic functions of the tick count.
  */
 import { SimBlinds, SimLock } from './ha-openings.js';
-import type { SimDevice, SimPublish } from './simhome.js';
-
-const DEV = { mf: 'Homebeat Sim', sw: '1.0' };
+import { SIM_DEV, type SimDevice, type SimPublish } from './simhome.js';
 
 export function haDevices(prefix: string): SimDevice[] {
   return [
@@ -41,7 +39,7 @@ class SimLight implements SimDevice {
         bri_stat_t: '~/brightness',
         bri_scl: 100,
         avty_t: '~/status',
-        dev: { ids: ['sim_hall_light'], name: 'Hall light', mdl: 'SL-1', ...DEV, sa: 'Hall' },
+        dev: { ids: ['sim_hall_light'], name: 'Hall light', mdl: 'SL-1', ...SIM_DEV, sa: 'Hall' },
         o: { name: 'homebeat-simhome' },
       }),
       true,
@@ -89,7 +87,7 @@ class SimSwitch implements SimDevice {
           identifiers: ['sim_coffee'],
           name: 'Coffee machine',
           model: 'Plug P1',
-          manufacturer: DEV.mf,
+          manufacturer: SIM_DEV.mf,
         },
       }),
       true,
@@ -129,7 +127,13 @@ class SimDoor implements SimDevice {
         stat_t: `${this.base}/contact`,
         pl_on: 'open',
         pl_off: 'closed',
-        dev: { ids: 'sim_front_door', name: 'Front door', mdl: 'Contact C2', ...DEV, sa: 'Hall' },
+        dev: {
+          ids: 'sim_front_door',
+          name: 'Front door',
+          mdl: 'Contact C2',
+          ...SIM_DEV,
+          sa: 'Hall',
+        },
       }),
       true,
     );
@@ -175,7 +179,7 @@ class SimThermostat implements SimDevice {
           ids: ['sim_thermostat'],
           name: 'Living room thermostat',
           mdl: 'TH-3',
-          ...DEV,
+          ...SIM_DEV,
           sa: 'Living room',
         },
       }),
@@ -221,7 +225,7 @@ class SimClimateSensor implements SimDevice {
           ids: 'sim_living_sensor',
           name: 'Living room sensor',
           mdl: 'THS-1',
-          ...DEV,
+          ...SIM_DEV,
           sa: 'Living room',
         },
         o: { name: 'homebeat-simhome', sw: '1.0' },

@@ -3,9 +3,7 @@
  * scripted devices: living-room blinds (open, close, stop, a position) and a front-door lock. Each
  * answers a command with its new state at once, as a quick motor or a smart lock reports it.
  */
-import type { SimDevice, SimPublish } from './simhome.js';
-
-const DEV = { mf: 'Homebeat Sim', sw: '1.0' };
+import { SIM_DEV, type SimDevice, type SimPublish } from './simhome.js';
 
 /** `~` base topics, a position 0..100 and HA's default payloads (OPEN, CLOSE, STOP; open...). */
 export class SimBlinds implements SimDevice {
@@ -29,7 +27,7 @@ export class SimBlinds implements SimDevice {
           ids: ['sim_blinds'],
           name: 'Living room blinds',
           mdl: 'Blind B3',
-          ...DEV,
+          ...SIM_DEV,
           sa: 'Living room',
         },
       }),
@@ -75,7 +73,7 @@ export class SimLock implements SimDevice {
           identifiers: ['sim_front_door_lock'],
           name: 'Front door lock',
           model: 'Lock L1',
-          manufacturer: DEV.mf,
+          manufacturer: SIM_DEV.mf,
           suggested_area: 'Hall',
         },
       }),

@@ -13,6 +13,9 @@ import { SimZ2mBridge } from './z2m-bridge.js';
 
 export type SimPublish = (topic: string, payload: string, retain: boolean) => void;
 
+/** Who the simulated devices say made them (abbreviated device keys: manufacturer, software). */
+export const SIM_DEV = { mf: 'Homebeat Sim', sw: '1.0' };
+
 export interface SimDevice {
   readonly id: string;
   announce(pub: SimPublish): void;
