@@ -16,13 +16,16 @@ export interface ChartProps {
   to: number;
   /** The range ends now: live readings extend it as they arrive. */
   live: boolean;
+  /** What a binary 'state' senses, for its title ("Window" rather than "State"). */
+  binaryClass?: string;
 }
 
 /**
  * One metric's history. Asks the engine for as many points as the chart is pixels wide (the
  * engine downsamples), then appends live readings at most once a second.
  */
-export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
+export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartProps) {
+  const label = metricLabel(metric, binaryClass);
   const store = useStore();
   const epoch = useEpoch();
   const theme = useThemeName();
@@ -87,7 +90,7 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
         series: [
           {},
           {
-            label: metricLabel(metric),
+            label,
             stroke: accent,
             width: 1.5,
             // Dots only where readings are sparse, so a lone reading is not invisible.
@@ -142,9 +145,9 @@ export function Chart({ deviceId, metric, from, to, live }: ChartProps) {
     !hasLive &&
     !(live && store.liveSeries(deviceId, metric)?.ts.length);
   return (
-    <figure className="chart" aria-label={`${metricLabel(metric)} history`}>
+    <figure className="chart" aria-label={`${label} history`}>
       <figcaption>
-        {metricLabel(metric)}
+        {label}
         {series ? (
           <span className="muted">
             {' '}

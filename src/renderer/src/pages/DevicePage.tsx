@@ -246,7 +246,15 @@ export function DevicePage({ id }: { id: string }) {
         )}
         {!badRange &&
           metrics.map((m) => (
-            <Chart key={m} deviceId={device.id} metric={m} from={from} to={to} live={live} />
+            <Chart
+              key={m}
+              deviceId={device.id}
+              metric={m}
+              from={from}
+              to={to}
+              live={live}
+              binaryClass={device.binaryClass}
+            />
           ))}
       </section>
     </section>
