@@ -31,7 +31,7 @@ export const ruleActionSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('notify'),
-      /** Templates: {rule}, {device}, {metric}, {value}, {unit}; empty: a text made from the rule. */
+      /** Templates: {rule}, {device}, {metric}, {value}, {unit}, {event}, {control}; empty: a text made from the rule. */
       title: z.string().max(200).default(''),
       body: z.string().max(1000).default(''),
       urgency: z.enum(['low', 'normal', 'critical']).default('normal'),
@@ -126,11 +126,30 @@ export const binaryRuleSchema = z
   })
   .strict();
 
+export const eventRuleSchema = z
+  .object({
+    ...common,
+    kind: z.literal('event'),
+    deviceId,
+    /** Which button or dimmer ('button_1', 'dimmer_2'); omitted: any of the device's controls. */
+    source: z
+      .string()
+      .regex(/^(button|dimmer)_\d{1,2}$/, 'must name a control like button_1 or dimmer_1')
+      .optional(),
+    /** press, double_press, long_press, rotate_left, ...; omitted: any event. */
+    event: z
+      .string()
+      .regex(/^[a-z_]{1,40}$/, 'must be an event name like press or double_press')
+      .optional(),
+  })
+  .strict();
+
 export const ruleSchema = z.discriminatedUnion('kind', [
   thresholdRuleSchema,
   offlineRuleSchema,
   batteryRuleSchema,
   binaryRuleSchema,
+  eventRuleSchema,
 ]);
 
 /** What saveRule accepts: a rule whose id may be omitted (a new rule). */
@@ -139,6 +158,7 @@ export const ruleInputSchema = z.discriminatedUnion('kind', [
   offlineRuleSchema.extend({ id: common.id.optional() }),
   batteryRuleSchema.extend({ id: common.id.optional() }),
   binaryRuleSchema.extend({ id: common.id.optional() }),
+  eventRuleSchema.extend({ id: common.id.optional() }),
 ]);
 
 /** settings.rules: every rule valid and ids unique. */

@@ -1,6 +1,10 @@
 import { METRICS, type Metric } from '../../../shared/metrics.js';
-import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
-import { BUTTON_EVENTS, DIMMER_EVENTS } from '../ble/bthome/objects.js';
+import {
+  CONTROL_EVENTS,
+  type Device,
+  type DeviceEvent,
+  type Reading,
+} from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { BleApi, MqttApi } from '../services.js';
 import { sanitiseId, stateTopic, statusTopic } from './topics.js';
@@ -83,11 +87,6 @@ const haBinaryClass = (c: string | undefined): string | undefined => {
   if (c === undefined) return undefined;
   if (Object.hasOwn(HA_BINARY_CLASS, c)) return HA_BINARY_CLASS[c];
   return HA_BINARY_CLASSES.has(c) ? c : undefined;
-};
-/** Every event a button or a dimmer can send, for Home Assistant's event entities. */
-const EVENT_TYPES: Record<string, string[]> = {
-  button: Object.values(BUTTON_EVENTS).filter((e) => e !== 'none'),
-  dimmer: Object.values(DIMMER_EVENTS).filter((e) => e !== 'none'),
 };
 
 /** Units Home Assistant spells differently from our canonical list. */
@@ -371,7 +370,7 @@ export class WearableBridge {
     }
     for (const source of d.eventSources ?? []) {
       const [type = '', n = ''] = source.split('_');
-      const types = EVENT_TYPES[type];
+      const types = (CONTROL_EVENTS as Record<string, readonly string[]>)[type];
       if (!types) continue;
       const c: Record<string, unknown> = {
         platform: 'event',

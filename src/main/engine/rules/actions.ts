@@ -10,7 +10,7 @@ import type { Logger } from '../logging.js';
 import type { MqttApi, SmartHomeApi } from '../services.js';
 import type { Firing } from './evaluator.js';
 
-/** Fills {rule}, {device}, {metric}, {value}, {unit} in a user's text. */
+/** Fills {rule}, {device}, {metric}, {value}, {unit}, {event}, {control} in a user's text. */
 export function fillTemplate(text: string, vars: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(vars, k) ? vars[k]! : m));
 }
@@ -47,10 +47,16 @@ function describe(f: Firing, deviceName: string): { title: string; body: string 
         body: `${r.name}: ${deviceName} ${r.entity} is ${state}.`,
       };
     }
+    case 'event': {
+      const what = f.event ? `${words(f.event.event)} on ${words(f.event.source)}` : 'an event';
+      return { title: `${deviceName}: ${what}`, body: `${r.name}: ${deviceName} sent ${what}.` };
+    }
   }
 }
 
 const round = (v: number): string => String(Math.round(v * 10) / 10);
+/** 'double_press' -> 'double press', 'button_1' -> 'button 1'. */
+const words = (s: string): string => s.replace(/_/g, ' ');
 
 /** Builds the alert for a firing: the first notify action's texts, or texts made from the rule. */
 export function buildAlert(f: Firing, deviceName: string, id: string): Alert {
@@ -63,6 +69,8 @@ export function buildAlert(f: Firing, deviceName: string, id: string): Alert {
     metric: f.metric ? METRICS[f.metric].label : '',
     value: f.value === null || f.value === undefined ? '' : round(f.value),
     unit,
+    event: f.event ? words(f.event.event) : '',
+    control: f.event ? words(f.event.source) : '',
   };
   const alert: Alert = {
     id,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { thresholdRuleSchema } from '../../../shared/contract/index.js';
+import { eventRuleSchema, thresholdRuleSchema } from '../../../shared/contract/index.js';
+import type { DeviceEvent } from '../../../shared/model.js';
 import { fillTemplate } from './actions.js';
 import { RuleEvaluator, toBinary } from './evaluator.js';
 
@@ -76,5 +77,52 @@ describe('RuleEvaluator', () => {
     const ev = new RuleEvaluator();
     ev.setRules([{ ...rule, forSec: 0 }]);
     expect(ev.onReadings([hr(null, 0)], 0)).toEqual([]);
+  });
+});
+
+describe('event rules', () => {
+  const rule = eventRuleSchema.parse({
+    id: 'ev',
+    name: 'Lamp button',
+    kind: 'event',
+    deviceId: 'btn',
+    source: 'button_1',
+    event: 'double_press',
+    cooldownSec: 0,
+    actions: [{ type: 'notify' }],
+  });
+  const ev = (source: string, event: string, ts: number): DeviceEvent => ({
+    deviceId: 'btn',
+    source,
+    event,
+    ts,
+    gateway: 'gw',
+  });
+
+  it('fires on the named control and event only', () => {
+    const e = new RuleEvaluator();
+    e.setRules([rule]);
+    expect(e.onEvent(ev('button_1', 'press', 1000), 1000)).toEqual([]);
+    expect(e.onEvent(ev('button_2', 'double_press', 2000), 2000)).toEqual([]);
+    expect(e.onEvent({ ...ev('button_1', 'double_press', 3000), deviceId: 'x' }, 3000)).toEqual([]);
+    const fired = e.onEvent(ev('button_1', 'double_press', 4000), 4000);
+    expect(fired).toMatchObject([
+      { deviceId: 'btn', event: { source: 'button_1', event: 'double_press' }, ts: 4000 },
+    ]);
+  });
+
+  it('without a control or event named, any press fires; the cooldown and staleness hold', () => {
+    const e = new RuleEvaluator({ staleMs: 60_000 });
+    e.setRules([{ ...rule, source: undefined, event: undefined, cooldownSec: 10 }]);
+    expect(e.onEvent(ev('dimmer_1', 'rotate_left', 1000), 1000)).toHaveLength(1);
+    expect(e.onEvent(ev('button_1', 'press', 5000), 5000)).toHaveLength(0); // cooling down
+    expect(e.onEvent(ev('button_1', 'press', 12_000), 12_000)).toHaveLength(1);
+    expect(e.onEvent(ev('button_1', 'press', 0), 200_000)).toHaveLength(0); // stale
+  });
+
+  it('an invalid control or event is refused naming the field', () => {
+    const bad = eventRuleSchema.safeParse({ ...rule, source: 'knob' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['source']);
   });
 });

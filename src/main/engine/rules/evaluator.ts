@@ -1,6 +1,6 @@
 import type { Rule } from '../../../shared/contract/index.js';
 import type { Metric } from '../../../shared/metrics.js';
-import type { Device, Reading } from '../../../shared/model.js';
+import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
 import { inWindow } from './time-window.js';
 
 /** A rule that fired for one device, with what made it fire. */
@@ -11,6 +11,8 @@ export interface Firing {
   value?: number | null;
   /** Binary rules: the new state. */
   state?: boolean;
+  /** Event rules: what happened, on which control ('double_press' on 'button_1'). */
+  event?: { source: string; event: string };
   ts: number;
 }
 
@@ -104,6 +106,19 @@ export class RuleEvaluator {
         const t = this.track(rule, d.id);
         if (t.lastValue !== d.battery) this.battery(rule, d.id, d.battery, now, out);
       }
+    }
+    return out;
+  }
+
+  /** A button pressed or a dimmer turned: the event rules that name it (or any). */
+  onEvent(e: DeviceEvent, now: number): Firing[] {
+    const out: Firing[] = [];
+    if (e.ts < now - this.staleMs) return out;
+    for (const rule of this.rules) {
+      if (!rule.enabled || rule.kind !== 'event' || rule.deviceId !== e.deviceId) continue;
+      if (rule.source !== undefined && rule.source !== e.source) continue;
+      if (rule.event !== undefined && rule.event !== e.event) continue;
+      this.fire(rule, e.deviceId, now, out, { event: { source: e.source, event: e.event } });
     }
     return out;
   }
@@ -208,7 +223,7 @@ export class RuleEvaluator {
     deviceId: string,
     now: number,
     out: Firing[],
-    what: Pick<Firing, 'metric' | 'value' | 'state'>,
+    what: Pick<Firing, 'metric' | 'value' | 'state' | 'event'>,
   ): boolean {
     if (!inWindow(rule.window, now)) return false;
     const t = this.track(rule, deviceId);

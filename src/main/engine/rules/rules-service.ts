@@ -11,7 +11,7 @@ import {
 import { EngineError } from '../../../shared/result.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { MqttApi } from '../services.js';
+import type { BleApi, MqttApi } from '../services.js';
 import { firstIssue } from '../settings-service.js';
 import { buildAlert, runActions } from './actions.js';
 import { RuleEvaluator, type Firing } from './evaluator.js';
@@ -87,6 +87,7 @@ export class RulesService implements EngineService {
       this.ctx.devices.onChange((delta) =>
         this.handle(() => delta.upserted.flatMap((d) => this.evaluator.onDevice(d, clock.now()))),
       ),
+      ...this.eventSubscription(),
       this.ctx.settings.onChange((next, prev) => {
         if (JSON.stringify(next.rules) !== JSON.stringify(prev.rules)) {
           this.evaluator.setRules(next.rules);
@@ -95,6 +96,14 @@ export class RulesService implements EngineService {
       }),
     );
     this.schedule();
+  }
+
+  /** Button presses and dimmer turns, from the BLE service when there is one. */
+  private eventSubscription(): (() => void)[] {
+    const ble = this.ctx.service<BleApi>('ble');
+    if (!ble?.onDeviceEvent) return [];
+    const { clock } = this.ctx.ports;
+    return [ble.onDeviceEvent((e) => this.handle(() => this.evaluator.onEvent(e, clock.now())))];
   }
 
   dispose(): void {

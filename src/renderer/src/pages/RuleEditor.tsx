@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { METRIC_NAMES } from '../../../shared/metrics';
+import { CONTROL_EVENTS } from '../../../shared/model';
 import type { ResultError } from '../../../shared/result';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
@@ -38,7 +39,8 @@ export function RuleEditor({
     if (r.ok) onSaved();
     else setError(r.error);
   };
-  const needsDevice = d.kind === 'offline' || d.kind === 'binary';
+  const needsDevice = d.kind === 'offline' || d.kind === 'binary' || d.kind === 'event';
+  const controls = devices.find((x) => x.id === d.deviceId)?.eventSources ?? [];
   const deviceSelect = (value: string, onChange: (v: string) => void, optional: boolean) => (
     <select value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{optional ? 'any device' : 'choose a device'}</option>
@@ -61,6 +63,8 @@ export function RuleEditor({
     'belowPct',
     'entity',
     'to',
+    'source',
+    'event',
     'cooldownSec',
     'window.from',
     'window.to',
@@ -98,6 +102,7 @@ export function RuleEditor({
           <option value="offline">a device goes offline</option>
           <option value="battery">a battery runs low</option>
           <option value="binary">a device state changes</option>
+          <option value="event">a button is pressed</option>
         </select>
       </Field>
       <Field label="Device" error={err('deviceId')}>
@@ -164,6 +169,30 @@ export function RuleEditor({
               <option value="on">on / open / detected</option>
               <option value="off">off / closed / clear</option>
               <option value="any">either way</option>
+            </select>
+          </Field>
+        </>
+      )}
+      {d.kind === 'event' && (
+        <>
+          <Field label="Button or dimmer" error={err('source')}>
+            <select value={d.source} onChange={(e) => set('source', e.target.value)}>
+              <option value="">any</option>
+              {[...new Set([...controls, ...(d.source ? [d.source] : [])])].map((c) => (
+                <option key={c} value={c}>
+                  {c.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Event" error={err('event')}>
+            <select value={d.event} onChange={(e) => set('event', e.target.value)}>
+              <option value="">any</option>
+              {[...CONTROL_EVENTS.button, ...CONTROL_EVENTS.dimmer].map((x) => (
+                <option key={x} value={x}>
+                  {x.replace(/_/g, ' ')}
+                </option>
+              ))}
             </select>
           </Field>
         </>

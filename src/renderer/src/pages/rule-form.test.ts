@@ -27,6 +27,18 @@ describe('rule form', () => {
     expect(again).toMatchObject({ id: 'r1', name: 'Fan on', value: '170', forSec: '30' });
   });
 
+  it('an event rule: "any" leaves the control and event out; named ones go in and come back', () => {
+    const any = { ...newDraft(), name: 'Any press', kind: 'event' as const, deviceId: 'btn' };
+    expect(ruleInputSchema.parse(toRuleInput(any))).not.toHaveProperty('source');
+    const named = { ...any, source: 'button_2', event: 'long_press' };
+    const parsed = ruleInputSchema.parse(toRuleInput(named));
+    expect(parsed).toMatchObject({ kind: 'event', source: 'button_2', event: 'long_press' });
+    expect(draftOf({ ...parsed, id: 'r2' } as never)).toMatchObject({
+      source: 'button_2',
+      event: 'long_press',
+    });
+  });
+
   it('leaves empty numbers for the engine to name', () => {
     const r = ruleInputSchema.safeParse(
       JSON.parse(JSON.stringify({ rule: toRuleInput({ ...newDraft(), name: 'x' }) })).rule,

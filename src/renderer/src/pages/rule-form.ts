@@ -15,6 +15,9 @@ export interface RuleDraft {
   belowPct: string;
   entity: string;
   to: 'on' | 'off' | 'any';
+  /** Event rules: the control and the event; '' means any. */
+  source: string;
+  event: string;
   cooldownSec: string;
   windowOn: boolean;
   windowFrom: string;
@@ -61,6 +64,8 @@ export const newDraft = (): RuleDraft => ({
   belowPct: '20',
   entity: 'state',
   to: 'on',
+  source: '',
+  event: '',
   cooldownSec: '300',
   windowOn: false,
   windowFrom: '22:00',
@@ -88,6 +93,7 @@ export function draftOf(r: Rule): RuleDraft {
   if (r.kind === 'offline') d.forMin = String(r.forMin);
   if (r.kind === 'battery') d.belowPct = String(r.belowPct);
   if (r.kind === 'binary') Object.assign(d, { entity: r.entity, to: r.to });
+  if (r.kind === 'event') Object.assign(d, { source: r.source ?? '', event: r.event ?? '' });
   d.actions = r.actions.map((a) => {
     const x = newAction();
     x.type = a.type;
@@ -161,6 +167,14 @@ export function toRuleInput(d: RuleDraft): RuleInput {
       return { ...common, ...dev, kind: 'battery', belowPct: n(d.belowPct) };
     case 'binary':
       return { ...common, kind: 'binary', deviceId: d.deviceId, entity: d.entity, to: d.to };
+    case 'event':
+      return {
+        ...common,
+        kind: 'event',
+        deviceId: d.deviceId,
+        ...(d.source ? { source: d.source } : {}),
+        ...(d.event ? { event: d.event } : {}),
+      };
   }
 }
 
@@ -176,5 +190,7 @@ export function describeRule(r: Rule, deviceName: (id: string) => string): strin
       return `${who}: battery below ${r.belowPct} %`;
     case 'binary':
       return `${who}: ${r.entity} turns ${r.to}`;
+    case 'event':
+      return `${who}: ${(r.event ?? 'any event').replace(/_/g, ' ')} on ${(r.source ?? 'any control').replace(/_/g, ' ')}`;
   }
 }
