@@ -1,12 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { METRIC_NAMES } from '../../../shared/metrics';
-import { CONTROL_EVENTS } from '../../../shared/model';
 import type { ResultError } from '../../../shared/result';
 import { ErrorNote } from '../components/ErrorNote';
 import { Field } from '../components/Field';
 import { useDeviceList, useStore } from '../store/hooks';
-import { metricLabel } from '../store/primary';
 import { newAction, toRuleInput, type ActionDraft, type RuleDraft } from './rule-form';
+import { ConditionFields } from './RuleConditionFields';
 
 /**
  * Creates or edits one rule. The engine validates it (one schema everywhere) and names the
@@ -108,95 +106,7 @@ export function RuleEditor({
       <Field label="Device" error={err('deviceId')}>
         {deviceSelect(d.deviceId, (v) => set('deviceId', v), !needsDevice)}
       </Field>
-      {d.kind === 'threshold' && (
-        <>
-          <Field label="Metric" error={err('metric')}>
-            <select value={d.metric} onChange={(e) => set('metric', e.target.value)}>
-              {METRIC_NAMES.map((m) => (
-                <option key={m} value={m}>
-                  {metricLabel(m)}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Is" error={err('op')}>
-            <select value={d.op} onChange={(e) => set('op', e.target.value as 'above' | 'below')}>
-              <option value="above">above</option>
-              <option value="below">below</option>
-            </select>
-          </Field>
-          <Field label="Value" error={err('value')}>
-            <input
-              inputMode="decimal"
-              value={d.value}
-              onChange={(e) => set('value', e.target.value)}
-            />
-          </Field>
-          <Field label="For at least (seconds)" error={err('forSec')}>
-            <input
-              inputMode="numeric"
-              value={d.forSec}
-              onChange={(e) => set('forSec', e.target.value)}
-            />
-          </Field>
-        </>
-      )}
-      {d.kind === 'offline' && (
-        <Field label="Offline for (minutes)" error={err('forMin')}>
-          <input
-            inputMode="numeric"
-            value={d.forMin}
-            onChange={(e) => set('forMin', e.target.value)}
-          />
-        </Field>
-      )}
-      {d.kind === 'battery' && (
-        <Field label="Below (%)" error={err('belowPct')}>
-          <input
-            inputMode="numeric"
-            value={d.belowPct}
-            onChange={(e) => set('belowPct', e.target.value)}
-          />
-        </Field>
-      )}
-      {d.kind === 'binary' && (
-        <>
-          <Field label="State key" error={err('entity')}>
-            <input value={d.entity} onChange={(e) => set('entity', e.target.value)} />
-          </Field>
-          <Field label="Turns" error={err('to')}>
-            <select value={d.to} onChange={(e) => set('to', e.target.value as RuleDraft['to'])}>
-              <option value="on">on / open / detected</option>
-              <option value="off">off / closed / clear</option>
-              <option value="any">either way</option>
-            </select>
-          </Field>
-        </>
-      )}
-      {d.kind === 'event' && (
-        <>
-          <Field label="Button or dimmer" error={err('source')}>
-            <select value={d.source} onChange={(e) => set('source', e.target.value)}>
-              <option value="">any</option>
-              {[...new Set([...controls, ...(d.source ? [d.source] : [])])].map((c) => (
-                <option key={c} value={c}>
-                  {c.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Event" error={err('event')}>
-            <select value={d.event} onChange={(e) => set('event', e.target.value)}>
-              <option value="">any</option>
-              {[...CONTROL_EVENTS.button, ...CONTROL_EVENTS.dimmer].map((x) => (
-                <option key={x} value={x}>
-                  {x.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </>
-      )}
+      <ConditionFields d={d} set={set} err={err} controls={controls} />
       <Field label="Quiet time after firing (seconds)" error={err('cooldownSec')}>
         <input
           inputMode="numeric"
