@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import * as enc from '../sim/encode.js';
 import { splitChannels } from './channels.js';
 import { decodeBthome } from './index.js';
 
-/** A plain BTHome v2 packet; temperature and humidity (0x02, 0x03) are 16-bit in 0.01, the rest one byte. */
-function packet(objects: { id: number; value: number }[]): Buffer {
-  const bytes = [0x40];
-  for (const { id, value } of objects) {
-    if (id === 0x02 || id === 0x03) {
-      const t = Math.round(value * 100);
-      bytes.push(id, t & 0xff, (t >> 8) & 0xff);
-    } else bytes.push(id, value);
-  }
-  return Buffer.from(bytes);
-}
-
 const split = (objects: { id: number; value: number }[]) =>
-  splitChannels(decodeBthome(packet(objects), {}).values).map((c) => ({
+  splitChannels(decodeBthome(enc.bthome(objects), {}).values).map((c) => ({
     key: c.key,
     label: c.label,
     values: c.values.map((v) => [v.metric, v.value]),

@@ -1,4 +1,5 @@
 import { createCipheriv } from 'node:crypto';
+import { BTHOME_OBJECTS } from '../bthome/objects.js';
 
 /**
  * Byte encoders for the simulated peripherals: they produce what a real device puts on the air, so
@@ -139,28 +140,19 @@ export interface BthomeObject {
   value: number;
 }
 
-/** Sizes and scales of the BTHome object ids the simulated sensors send. */
-const BTHOME_OBJECTS: Record<number, { bytes: number; factor: number; signed?: boolean }> = {
-  0x00: { bytes: 1, factor: 1 }, // packet id
-  0x01: { bytes: 1, factor: 1 }, // battery %
-  0x02: { bytes: 2, factor: 0.01, signed: true }, // temperature °C
-  0x03: { bytes: 2, factor: 0.01 }, // humidity %
-  0x0c: { bytes: 2, factor: 0.001 }, // voltage V
-  0x21: { bytes: 1, factor: 1 }, // motion
-  0x2d: { bytes: 1, factor: 1 }, // window
-};
-
+/** Objects in ascending id order, sized and scaled by the decoder's own table (bthome.io's). */
 function bthomeObjects(objects: BthomeObject[]): Buffer {
   const parts = [...objects]
     .sort((a, b) => a.id - b.id)
     .map(({ id, value }) => {
-      const spec = BTHOME_OBJECTS[id];
-      if (!spec) throw new Error(`sim encoder does not know BTHome object 0x${id.toString(16)}`);
-      const b = Buffer.alloc(1 + spec.bytes);
+      const def = BTHOME_OBJECTS[id];
+      if (!def || def.kind === 'bytes')
+        throw new Error(`sim encoder cannot write BTHome object 0x${id.toString(16)}`);
+      const b = Buffer.alloc(1 + def.size);
       b[0] = id;
-      const raw = Math.round(value / spec.factor);
-      if (spec.signed) b.writeIntLE(raw, 1, spec.bytes);
-      else b.writeUIntLE(raw, 1, spec.bytes);
+      const raw = Math.round(def.kind === 'sensor' ? value / def.factor : value);
+      if (def.kind === 'sensor' && def.signed) b.writeIntLE(raw, 1, def.size);
+      else b.writeUIntLE(raw, 1, def.size);
       return b;
     });
   return Buffer.concat(parts);
