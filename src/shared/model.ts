@@ -74,20 +74,6 @@ export interface Device {
   eventSources?: string[];
 }
 
-/** What a control can send (BTHome's event tables), for rules and Home Assistant's event entities. */
-export const CONTROL_EVENTS = {
-  button: [
-    'press',
-    'double_press',
-    'triple_press',
-    'long_press',
-    'long_double_press',
-    'long_triple_press',
-    'hold_press',
-  ],
-  dimmer: ['rotate_left', 'rotate_right'],
-} as const satisfies Record<string, readonly string[]>;
-
 /** A momentary event from a device (a button pressed, a dimmer turned): not a reading. */
 export interface DeviceEvent {
   deviceId: string;

@@ -1,10 +1,6 @@
 import { METRICS, type Metric } from '../../../shared/metrics.js';
-import {
-  CONTROL_EVENTS,
-  type Device,
-  type DeviceEvent,
-  type Reading,
-} from '../../../shared/model.js';
+import { CONTROL_EVENTS } from '../../../shared/control-events.js';
+import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { BleApi, MqttApi } from '../services.js';
 import { sanitiseId, stateTopic, statusTopic } from './topics.js';
@@ -370,8 +366,8 @@ export class WearableBridge {
     }
     for (const source of d.eventSources ?? []) {
       const [type = '', n = ''] = source.split('_');
-      const types = (CONTROL_EVENTS as Record<string, readonly string[]>)[type];
-      if (!types) continue;
+      if (type !== 'button' && type !== 'dimmer') continue;
+      const types = CONTROL_EVENTS[type];
       const c: Record<string, unknown> = {
         platform: 'event',
         unique_id: `homebeat_${san}_${sanitiseId(source)}`,

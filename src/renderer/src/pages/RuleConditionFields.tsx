@@ -1,5 +1,5 @@
 import { METRIC_NAMES } from '../../../shared/metrics';
-import { CONTROL_EVENTS } from '../../../shared/model';
+import { CONTROL_EVENTS } from '../../../shared/control-events';
 import { Field } from '../components/Field';
 import { metricLabel } from '../store/primary';
 import type { RuleDraft } from './rule-form';

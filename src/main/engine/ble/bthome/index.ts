@@ -3,13 +3,8 @@ import { DecodeError, PayloadError } from '../decoders/errors.js';
 import { Reader } from '../decoders/reader.js';
 import type { DecodeResult, DecodedValue } from '../decoders/types.js';
 import { decrypt, encrypt, nonce, parseMac } from './crypto.js';
-import {
-  BTHOME_OBJECTS,
-  BUTTON_EVENTS,
-  DIMMER_EVENTS,
-  decimals,
-  type ObjectDef,
-} from './objects.js';
+import { BUTTON_EVENTS, DIMMER_EVENTS } from '../../../../shared/control-events.js';
+import { BTHOME_OBJECTS, decimals, type ObjectDef } from './objects.js';
 
 /*
  * BTHome v2 service data (UUID 0xFCD2, https://bthome.io/format): a device information byte

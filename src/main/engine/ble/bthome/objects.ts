@@ -148,23 +148,6 @@ export const BTHOME_OBJECTS: Record<number, ObjectDef> = {
   0xf2: info('firmware_version', 3),
 };
 
-export const BUTTON_EVENTS: Record<number, string> = {
-  0x00: 'none',
-  0x01: 'press',
-  0x02: 'double_press',
-  0x03: 'triple_press',
-  0x04: 'long_press',
-  0x05: 'long_double_press',
-  0x06: 'long_triple_press',
-  0x80: 'hold_press',
-};
-
-export const DIMMER_EVENTS: Record<number, string> = {
-  0x00: 'none',
-  0x01: 'rotate_left',
-  0x02: 'rotate_right',
-};
-
 /** Decimal places of a factor, so 2506 × 0.01 prints as 25.06 and 13 × 0.35 as 4.55. */
 export function decimals(factor: number): number {
   if (factor >= 1) return 0;
