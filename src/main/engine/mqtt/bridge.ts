@@ -148,12 +148,15 @@ export class WearableBridge {
     if (ble?.onDeviceEvent) this.offs.push(ble.onDeviceEvent((e) => this.onEvent(e)));
   }
 
-  /** A button press or dimmer turn: on its control's event topic, never coalesced or retained. */
+  /**
+   * A button press or dimmer turn: on its control's event topic, never coalesced or retained. The
+   * discovery naming the control went out already: the BLE service records a new control on the
+   * device (a registry change, seen by onDevice at once) before it emits the event.
+   */
   private onEvent(e: DeviceEvent): void {
     if (!this.enabled() || e.gateway !== this.ctx.gatewayId()) return;
     const dev = this.ctx.devices.get(e.deviceId);
     if (!dev || !isWearable(dev)) return;
-    this.onDevice(dev); // its discovery (with this control) goes out first
     const payload: Record<string, unknown> = { event_type: e.event, ts: e.ts };
     if (e.steps !== undefined) payload.steps = e.steps;
     this.mqtt.publish(this.eventTopic(dev.id, e.source), JSON.stringify(payload), { qos: 1 });
