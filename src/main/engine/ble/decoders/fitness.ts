@@ -96,25 +96,29 @@ export function decodeCsc(data: Buffer, state: DecoderState | undefined): Decode
   const r = new Reader(data);
   const flags = r.u8('flags');
   const extra: Record<string, unknown> = {};
-  let wheel = null;
-  let crank = null;
-  if (flags & 0x01) {
-    const revolutions = r.u32('cumulative wheel revolutions');
-    const eventTime = r.u16('last wheel event time');
-    wheel = { revolutions, eventTime, ticksPerSecond: 1024 };
-    extra.wheelRevolutions = revolutions;
-    extra.lastWheelEventTime = eventTime;
-  }
-  if (flags & 0x02) {
-    const revolutions = r.u16('cumulative crank revolutions');
-    const eventTime = r.u16('last crank event time');
-    crank = { revolutions, eventTime };
-    extra.crankRevolutions = revolutions;
-    extra.lastCrankEventTime = eventTime;
-  }
+  const wheel = flags & 0x01 ? readWheel(r, extra, 1024) : null;
+  const crank = flags & 0x02 ? readCrank(r, extra) : null;
   const values: DecodedValue[] = [];
   derived(state, 'csc', values, extra, wheel, crank);
   return { values, extra };
+}
+
+/** Cumulative wheel revolutions (u32) and last wheel event time (u16), as CSC and Cycling Power lay them out. */
+function readWheel(r: Reader, extra: Record<string, unknown>, ticksPerSecond: 1024 | 2048) {
+  const revolutions = r.u32('cumulative wheel revolutions');
+  const eventTime = r.u16('last wheel event time');
+  extra.wheelRevolutions = revolutions;
+  extra.lastWheelEventTime = eventTime;
+  return { revolutions, eventTime, ticksPerSecond };
+}
+
+/** Cumulative crank revolutions (u16) and last crank event time (u16, 1/1024 s). */
+function readCrank(r: Reader, extra: Record<string, unknown>) {
+  const revolutions = r.u16('cumulative crank revolutions');
+  const eventTime = r.u16('last crank event time');
+  extra.crankRevolutions = revolutions;
+  extra.lastCrankEventTime = eventTime;
+  return { revolutions, eventTime };
 }
 
 /** Cycling Power Measurement 0x2A63: 16-bit flags; every optional field is read or skipped in order. */
@@ -132,22 +136,9 @@ export function decodeCyclingPower(data: Buffer, state: DecoderState | undefined
     extra.accumulatedTorque = r.u16('accumulated torque') / 32; // 1/32 N·m
     extra.accumulatedTorqueSource = flags & 0x0008 ? 'crank' : 'wheel';
   }
-  let wheel = null;
-  let crank = null;
-  if (flags & 0x0010) {
-    const revolutions = r.u32('cumulative wheel revolutions');
-    const eventTime = r.u16('last wheel event time'); // 1/2048 s here, unlike CSC
-    wheel = { revolutions, eventTime, ticksPerSecond: 2048 };
-    extra.wheelRevolutions = revolutions;
-    extra.lastWheelEventTime = eventTime;
-  }
-  if (flags & 0x0020) {
-    const revolutions = r.u16('cumulative crank revolutions');
-    const eventTime = r.u16('last crank event time');
-    crank = { revolutions, eventTime };
-    extra.crankRevolutions = revolutions;
-    extra.lastCrankEventTime = eventTime;
-  }
+  // Wheel event times are in 1/2048 s here, unlike CSC's 1/1024 s.
+  const wheel = flags & 0x0010 ? readWheel(r, extra, 2048) : null;
+  const crank = flags & 0x0020 ? readCrank(r, extra) : null;
   if (flags & 0x0040) {
     const max = r.s16('maximum force magnitude');
     extra.extremeForce = { max, min: r.s16('minimum force magnitude') }; // N
