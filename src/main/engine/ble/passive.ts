@@ -71,11 +71,6 @@ export class BthomeReceiver {
     for (const ch of splitChannels(res.values)) {
       const deviceId = ch.key === null ? id : channelId(id, ch.key);
       const own = toReadings(ch.values, { deviceId, source: 'bthome', gateway, now });
-      // A generic quantity (UV index, rotation) keeps the unit BTHome gives it.
-      ch.values.forEach((v, i) => {
-        if (v.metric === 'generic' && typeof v.extra?.unit === 'string')
-          own[i]!.unit = v.extra.unit;
-      });
       const binaryOnly = own.every((r) => r.metric === 'state' || r.metric === 'battery');
       const binary = ch.values.find((v) => v.metric === 'state')?.extra?.sensor;
       this.ctx.devices.upsert({

@@ -1,7 +1,10 @@
 import type { Reading } from '../../../shared/model.js';
 import type { DecodedValue } from './decoders/index.js';
 
-/** Decoded values as readings: the device's own timestamp where it gave one, else `now`. */
+/**
+ * Decoded values as readings: the device's own timestamp where it gave one, else `now`. A generic
+ * quantity (a BTHome UV index, rotation) keeps the unit its decoder found for it.
+ */
 export function toReadings(
   values: DecodedValue[],
   o: { deviceId: string; source: 'ble' | 'bthome'; gateway: string; now: number },
@@ -11,7 +14,7 @@ export function toReadings(
       deviceId: o.deviceId,
       metric: v.metric,
       value: v.value,
-      unit: v.unit,
+      unit: v.metric === 'generic' && typeof v.extra?.unit === 'string' ? v.extra.unit : v.unit,
       ts: v.ts ?? o.now,
       source: o.source,
       gateway: o.gateway,
