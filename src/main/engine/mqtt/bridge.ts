@@ -1,4 +1,5 @@
 import { METRICS, type Metric } from '../../../shared/metrics.js';
+import { BINARY_CLASS_WORDS } from '../../../shared/binary-classes.js';
 import { CONTROL_EVENTS } from '../../../shared/control-events.js';
 import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
@@ -43,46 +44,17 @@ const HA_SENSOR: Partial<Record<Metric, { dc?: string; sc?: string; icon?: strin
 };
 
 /**
- * Home Assistant's binary_sensor device classes for what a BTHome binary sensor senses (the same
- * words, but for these).
+ * The binary_sensor device class for what a BTHome binary sensor senses: the same word when it is
+ * one of Home Assistant's classes (BINARY_CLASS_WORDS), but for these.
  */
 const HA_BINARY_CLASS: Record<string, string | undefined> = {
   battery_low: 'battery',
   generic_boolean: undefined,
 };
-const HA_BINARY_CLASSES = new Set([
-  'battery',
-  'battery_charging',
-  'carbon_monoxide',
-  'cold',
-  'connectivity',
-  'door',
-  'garage_door',
-  'gas',
-  'heat',
-  'light',
-  'lock',
-  'moisture',
-  'motion',
-  'moving',
-  'occupancy',
-  'opening',
-  'plug',
-  'power',
-  'presence',
-  'problem',
-  'running',
-  'safety',
-  'smoke',
-  'sound',
-  'tamper',
-  'vibration',
-  'window',
-]);
 const haBinaryClass = (c: string | undefined): string | undefined => {
   if (c === undefined) return undefined;
   if (Object.hasOwn(HA_BINARY_CLASS, c)) return HA_BINARY_CLASS[c];
-  return HA_BINARY_CLASSES.has(c) ? c : undefined;
+  return Object.hasOwn(BINARY_CLASS_WORDS, c) ? c : undefined;
 };
 
 /** Units Home Assistant spells differently from our canonical list. */

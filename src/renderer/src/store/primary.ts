@@ -1,4 +1,5 @@
 import type { Device, DeviceKind } from '../../../shared/model';
+import { BINARY_CLASS_WORDS } from '../../../shared/binary-classes';
 import { METRICS, type Metric } from '../../../shared/metrics';
 
 /** Which metrics a card shows first, by device kind; the first one also drives the sparkline. */
@@ -40,39 +41,15 @@ export function sparkMetric(d: Device): Metric | undefined {
   return primaryMetrics(d, 1)[0];
 }
 
-/** What 1 and 0 of a binary state mean, by what it senses (Home Assistant's words). */
-const BINARY_WORDS: Record<string, [on: string, off: string]> = {
-  battery: ['low', 'normal'],
+/**
+ * What 1 and 0 of a binary state mean: Home Assistant's words for its classes, and for two words
+ * sources use besides (BTHome's battery_low; Zigbee2MQTT's contact, which is true when closed).
+ */
+const BINARY_WORDS: Readonly<Record<string, readonly [on: string, off: string]>> = {
+  ...BINARY_CLASS_WORDS,
   battery_low: ['low', 'normal'],
-  battery_charging: ['charging', 'not charging'],
-  cold: ['cold', 'normal'],
   contact: ['closed', 'open'],
-  heat: ['hot', 'normal'],
-  connectivity: ['connected', 'disconnected'],
-  door: ['open', 'closed'],
-  garage_door: ['open', 'closed'],
-  opening: ['open', 'closed'],
-  window: ['open', 'closed'],
-  light: ['light', 'no light'],
-  lock: ['unlocked', 'locked'],
-  moisture: ['wet', 'dry'],
-  plug: ['plugged in', 'unplugged'],
-  presence: ['home', 'away'],
-  problem: ['problem', 'OK'],
-  running: ['running', 'not running'],
-  safety: ['unsafe', 'safe'],
-  tamper: ['tampered', 'clear'],
 };
-const DETECTS = new Set([
-  'carbon_monoxide',
-  'gas',
-  'motion',
-  'moving',
-  'occupancy',
-  'smoke',
-  'sound',
-  'vibration',
-]);
 
 /** A number for humans: few decimals, no trailing noise; a binary state in words. */
 export function formatValue(
@@ -83,8 +60,9 @@ export function formatValue(
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (metric === 'state') {
     const words =
-      (binaryClass && BINARY_WORDS[binaryClass]) ??
-      (binaryClass && DETECTS.has(binaryClass) ? ['detected', 'clear'] : ['on', 'off']);
+      binaryClass && Object.hasOwn(BINARY_WORDS, binaryClass)
+        ? BINARY_WORDS[binaryClass]!
+        : (['on', 'off'] as const);
     return v ? words[0] : words[1];
   }
   const abs = Math.abs(v);
