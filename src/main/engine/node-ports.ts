@@ -26,9 +26,7 @@ export class JsonFileSettingsStore implements SettingsStore {
     }
   }
   write(settings: Settings): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(settings, null, 2));
-    renameSync(tmp, this.file);
+    writeAtomically(this.file, JSON.stringify(settings, null, 2));
   }
 }
 
@@ -69,10 +67,7 @@ export class OwnerOnlyJsonFile {
   }
 
   private save(): void {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.cache), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.file);
+    writeAtomically(this.file, JSON.stringify(this.cache), 0o600);
   }
 }
 
@@ -167,6 +162,20 @@ export class ListenerNotifier implements Notifier {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }
+}
+
+/**
+ * Writes a temporary file and renames it over `file`: a crash leaves the old file or the new one,
+ * never half of either. With `mode`, the file has it before it takes the real name.
+ */
+function writeAtomically(file: string, data: string, mode?: number): void {
+  const tmp = `${file}.tmp`;
+  if (mode === undefined) writeFileSync(tmp, data);
+  else {
+    writeFileSync(tmp, data, { mode });
+    chmodSync(tmp, mode); // an existing tmp file keeps its old mode through writeFileSync
+  }
+  renameSync(tmp, file);
 }
 
 export function moveAside(file: string, reason: string): string {
