@@ -7,7 +7,7 @@
  *   npx tsx bench/history-downsample.ts [days=30] [runs=30]
  */
 import { statSync } from 'node:fs';
-import { historyService, type HistoryService } from '../src/main/engine/history/history-service.js';
+import { HistoryService } from '../src/main/engine/history/history-service.js';
 import type { Reading } from '../src/shared/model.js';
 import { createTestEngine } from '../test/helpers/engine.js';
 
@@ -17,8 +17,10 @@ const T0 = Date.UTC(2026, 0, 1);
 const DEV = 'aa:bb:cc:dd:ee:ff';
 const N = DAYS * 86_400;
 
-const t = await createTestEngine({ services: [historyService({ quickCheck: false })] });
-const h = t.engine.ctx.service<HistoryService>('history')!;
+let h!: HistoryService;
+const t = await createTestEngine({
+  compose: (ctx) => [(h = new HistoryService(ctx, { quickCheck: false }))],
+});
 
 let started = performance.now();
 for (let i = 0; i < N; i += 5000) {
@@ -38,7 +40,7 @@ for (let i = 0; i < N; i += 5000) {
   h.commitRecords(batch);
 }
 const buildMs = performance.now() - started;
-h.db.pragma('wal_checkpoint(TRUNCATE)');
+h.db!.pragma('wal_checkpoint(TRUNCATE)');
 console.log(
   `history-downsample: ${N} rows (${DAYS} days at 1 Hz) stored in ${(buildMs / 1000).toFixed(1)} s; ` +
     `file ${(statSync(h.file).size / 1048576).toFixed(1)} MB`,
@@ -49,7 +51,7 @@ async function time(label: string, input: Record<string, unknown>, method = 'que
   let last: unknown;
   for (let r = 0; r < RUNS; r++) {
     const s = performance.now();
-    const res = await t.engine.request(method, input);
+    const res = await t.engine.handle(method, input);
     times.push(performance.now() - s);
     if (!res.ok) throw new Error(res.error.message);
     last = res.value;
@@ -78,8 +80,8 @@ await time('1 hour -> 2,000 points (raw path)', {
 await time(`queryStats over ${DAYS} days`, month, 'queryStats');
 
 started = performance.now();
-const raw = h.db
-  .prepare('SELECT ts, value FROM readings WHERE series = 1 AND ts BETWEEN ? AND ? ORDER BY ts')
+const raw = h
+  .db!.prepare('SELECT ts, value FROM readings WHERE series = 1 AND ts BETWEEN ? AND ? ORDER BY ts')
   .raw()
   .all(month.from, month.to);
 console.log(

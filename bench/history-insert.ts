@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { historyService, type HistoryService } from '../src/main/engine/history/history-service.js';
+import { HistoryService } from '../src/main/engine/history/history-service.js';
 import type { Reading } from '../src/shared/model.js';
 import { METRICS, type Metric } from '../src/shared/metrics.js';
 import { createTestEngine } from '../test/helpers/engine.js';
@@ -58,8 +58,10 @@ async function moduleRun(
   rows: Reading[],
   path: 'live' | 'sync',
 ): Promise<{ ms: number; bytes: number }> {
-  const t = await createTestEngine({ services: [historyService({ quickCheck: false })] });
-  const h = t.engine.ctx.service<HistoryService>('history')!;
+  let h!: HistoryService;
+  const t = await createTestEngine({
+    compose: (ctx) => [(h = new HistoryService(ctx, { quickCheck: false }))],
+  });
   const start = performance.now();
   if (path === 'live') {
     // As a busy MQTT/BLE stream delivers them: small bursts; the service batches them.
@@ -71,9 +73,9 @@ async function moduleRun(
   // Fair to the raw runs: also store the rollup buckets still open in memory (a query does).
   await t.engine.request('queryLatest', { deviceId: rows[0]!.deviceId });
   const ms = performance.now() - start;
-  const count = h.db.prepare('SELECT count(*) FROM readings').pluck().get();
+  const count = h.db!.prepare('SELECT count(*) FROM readings').pluck().get();
   if (count !== rows.length) throw new Error(`module stored ${String(count)} of ${rows.length}`);
-  const bytes = fileSize(h.db, h.file);
+  const bytes = fileSize(h.db!, h.file);
   await t.close();
   return { ms, bytes };
 }

@@ -11,10 +11,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import mqtt from 'mqtt';
 import { startMosquitto, type Mosquitto } from '../test/helpers/mosquitto.js';
 import { createTestEngine, type TestEngine } from '../test/helpers/engine.js';
-import type { ServiceFactory } from '../src/main/engine/context.js';
-import { historyService } from '../src/main/engine/history/history-service.js';
-import { mqttService } from '../src/main/engine/mqtt/service.js';
-import { smartHomeService } from '../src/main/engine/mqtt/smarthome-service.js';
+import type { EngineContext, EngineService } from '../src/main/engine/context.js';
+import { HistoryService } from '../src/main/engine/history/history-service.js';
+import { MqttService } from '../src/main/engine/mqtt/service.js';
+import { SmartHomeService } from '../src/main/engine/mqtt/smarthome-service.js';
+import { WearableBridge } from '../src/main/engine/mqtt/bridge.js';
+import { GatewayPeers } from '../src/main/engine/mqtt/gateways.js';
 import type { HistoryApi, MqttApi } from '../src/main/engine/services.js';
 
 const MESSAGES = Number(process.argv[2] ?? 50_000);
@@ -86,6 +88,29 @@ function lineFrom(p: ChildProcess, pred: (l: string) => boolean): Promise<string
   });
 }
 
+/** What a phase's engine is made of; the phase keeps the services it hooks into. */
+interface Built {
+  services: EngineService[];
+  mqtt: MqttApi;
+  history?: HistoryApi;
+}
+
+/** The full ingest path: history, MQTT with its outbox there, the smart home, the bridge out. */
+function full(ctx: EngineContext): Built {
+  const history = new HistoryService(ctx);
+  const mqtt = new MqttService(ctx, { history });
+  const smarthome = new SmartHomeService(ctx, { mqtt, simulateHome: false });
+  const bridge = new WearableBridge(ctx, { mqtt });
+  const gateways = new GatewayPeers(ctx, mqtt);
+  return { services: [history, mqtt, smarthome, bridge, gateways], mqtt, history };
+}
+
+/** The MQTT service alone. */
+function core(ctx: EngineContext): Built {
+  const mqtt = new MqttService(ctx);
+  return { services: [mqtt], mqtt };
+}
+
 interface PhaseResult {
   plainRate: number;
   engineRate: number;
@@ -93,16 +118,22 @@ interface PhaseResult {
 }
 
 /**
- * One measured run: an engine made by `services`, a plain subscriber child, a publisher child.
+ * One measured run: an engine made by `build`, a plain subscriber child, a publisher child.
  * `hook` counts what the engine handled and resolves when it has handled every message.
  */
 async function phase(
   broker: Mosquitto,
-  services: ServiceFactory[],
-  hook: (te: TestEngine, done: (count: number, readings: number) => void) => void,
+  build: (ctx: EngineContext) => Built,
+  hook: (te: TestEngine, built: Built, done: (count: number, readings: number) => void) => void,
   needsDeviceList: boolean,
 ): Promise<PhaseResult> {
-  const te = await createTestEngine({ start: false, services });
+  let built: Built | undefined;
+  const te = await createTestEngine({
+    start: false,
+    compose: (ctx) => (built = build(ctx)).services,
+  });
+  if (!built) throw new Error('the engine was not composed');
+  const services = built;
   te.engine.settings.update({
     general: { gatewayId: 'gw-bench' },
     mqtt: { host: '127.0.0.1', port: broker.port, zigbee2mqttBase: BASE },
@@ -115,7 +146,7 @@ async function phase(
     let first = 0;
     let result = { count: 0, readings: 0, last: 0 };
     const engineDone = new Promise<void>((resolve) =>
-      hook(te, (count, readings) => {
+      hook(te, services, (count, readings) => {
         if (count === 1) first = Date.now();
         if (count === MESSAGES) {
           result = { count, readings, last: Date.now() };
@@ -141,7 +172,7 @@ async function phase(
     ]);
     clearTimeout(timer);
     // History writes belong to the ingest: flush what is still batched and count it in.
-    const history = te.engine.ctx.service<HistoryApi>('history');
+    const { history } = services;
     if (history) {
       history.flush();
       result.last = Date.now();
@@ -212,10 +243,10 @@ async function main(): Promise<void> {
   try {
     console.log(`${MESSAGES} Zigbee2MQTT-like JSON states from ${DEVICES} devices, QoS0`);
     if (ONLY !== 'core') {
-      const full = await phase(
+      const result = await phase(
         broker,
-        [historyService(), mqttService(), smartHomeService({ simulateHome: false })],
-        (te, done) => {
+        full,
+        (te, _built, done) => {
           // One reading batch per state message the Zigbee2MQTT bridge handled.
           let n = 0;
           let readings = 0;
@@ -228,24 +259,24 @@ async function main(): Promise<void> {
         true,
       );
       print(
-        `full ingest (mqtt -> smarthome/zigbee2mqtt -> ${full.readings} readings -> registry, history):`,
-        full,
+        `full ingest (mqtt -> smarthome/zigbee2mqtt -> ${result.readings} readings -> registry, history):`,
+        result,
       );
     }
     if (ONLY !== 'full') {
-      const core = await phase(
+      const result = await phase(
         broker,
-        [mqttService()],
-        (te, done) => {
+        core,
+        (_te, built, done) => {
           let n = 0;
-          te.engine.ctx.service<MqttApi>('mqtt')!.subscribe(`${BASE}/#`, (_t, p) => {
+          built.mqtt.subscribe(`${BASE}/#`, (_t, p) => {
             JSON.parse(p.toString());
             done(++n, 0);
           });
         },
         false,
       );
-      print('MqttApi.subscribe only (connection, routing, size check, JSON.parse):', core);
+      print('MqttApi.subscribe only (connection, routing, size check, JSON.parse):', result);
     }
   } finally {
     await broker.stop();

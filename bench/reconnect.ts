@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/reconnect.ts [drops=30] [radioLatencyMs=0,5]
  */
-import { bleService } from '../src/main/engine/ble/service.js';
+import { BleService } from '../src/main/engine/ble/service.js';
 import { createSimWorld } from '../src/main/engine/ble/sim/world.js';
 import { createTestEngine } from '../test/helpers/engine.js';
 import type { LogEntry } from '../src/shared/contract/index.js';
@@ -28,9 +28,8 @@ async function run(radioLatencyMs: number) {
   const world = createSimWorld({ tickMs: 50 });
   const id = world.strap.address;
   const t = await createTestEngine({
-    simulate: true,
     start: false,
-    services: [bleService({ world, prePair: false })],
+    compose: (ctx) => [new BleService(ctx, { world, prePair: false })],
   });
   t.engine.settings.update({ ble: { paired: [{ id, name: 'HB Strap', mode: 'keep' }] } });
   const waitEntry = (pred: (e: LogEntry) => boolean, ms: number) =>

@@ -17,7 +17,9 @@ import { CSP } from '../serve/static.js';
 import { IPC_EVENTS } from '../../shared/ipc.js';
 import type { NotificationPayload } from '../../shared/contract/index.js';
 import { wantsSimulation } from '../engine/data-dir.js';
+import { defaultComposition } from '../engine/compose.js';
 import { Engine } from '../engine/engine.js';
+import { demoComposition } from '../demo/compose.js';
 import { installGlobalHandlers } from '../engine/global-handlers.js';
 import { Logging } from '../engine/logging.js';
 import { nodePaths } from '../engine/node-ports.js';
@@ -104,7 +106,7 @@ async function boot(): Promise<void> {
       power: electronPowerEvents(powerMonitor),
       clock: systemClock,
     },
-    simulate,
+    compose: simulate ? demoComposition() : defaultComposition(),
     logging,
   });
 
@@ -135,13 +137,13 @@ async function boot(): Promise<void> {
         },
       }),
     load: (win) => (devUrl ? win.loadURL(devUrl) : win.loadFile(rendererFile)),
-    navigate: (route) => engine.events.emit('navigate', { route }),
+    navigate: (route) => engine.navigate(route),
   }));
 
   let offEvents: (() => void) | null = null;
   registerCheckedIpc({
     ipcMain,
-    request: (m, i) => engine.request(m, i),
+    request: (m, i) => engine.handle(m, i),
     isTrustedUrl: trustedUrlPredicate(rendererFile, devUrl),
     onRejected: (reason, url) => log.warn('IPC call refused', { reason, url }),
   });

@@ -10,9 +10,15 @@ export type Handler<M extends MethodName> = (input: Parsed<M>) => Promise<Output
 export type Handlers = { [M in MethodName]: Handler<M> };
 
 /** The parts of the status a service may set; the engine derives health from the whole. */
-export type StatusPatch = Partial<Pick<EngineStatus, 'ble' | 'mqtt' | 'jobs' | 'lastSyncAt'>>;
+export type StatusPatch = Partial<
+  Pick<EngineStatus, 'ble' | 'mqtt' | 'jobs' | 'lastSyncAt' | 'simulated'>
+>;
 
-/** What every engine service receives. Services talk to each other only through it. */
+/**
+ * What every engine service receives: the host's ports and the engine's shared state (settings,
+ * devices, readings, events, status). Services never find each other through it: each one gets
+ * the services it needs from the composition root (compose.ts), typed, in its options.
+ */
 export interface EngineContext {
   readonly ports: Ports;
   readonly logging: Logging;
@@ -21,17 +27,19 @@ export interface EngineContext {
   readonly devices: DeviceRegistry;
   readonly readings: ReadingBus;
   readonly events: EventBatcher;
-  readonly simulate: boolean;
   gatewayId(): string;
   setStatus(patch: StatusPatch): void;
   status(): EngineStatus;
-  /** Looks up another service by name (e.g. 'history', 'scheduler'); undefined if absent. */
-  service<T extends EngineService>(name: string): T | undefined;
 }
 
-/** A service: created with the context, started in order, disposed in reverse order. */
+/**
+ * A service: built by the composition root with its dependencies, started after every service in
+ * `dependsOn` and disposed before them.
+ */
 export interface EngineService {
   readonly name: string;
+  /** The services this one uses; the engine starts them first and disposes them last. */
+  readonly dependsOn?: readonly (EngineService | undefined)[];
   start(): Promise<void> | void;
   dispose(): Promise<void> | void;
   /** Request handlers this service answers. */
@@ -42,4 +50,5 @@ export interface EngineService {
   setPaused?(paused: boolean): void;
 }
 
-export type ServiceFactory = (ctx: EngineContext) => EngineService;
+/** A composition: builds the services over the engine's context (see compose.ts). */
+export type Composition = (ctx: EngineContext) => EngineService[];

@@ -23,12 +23,12 @@ describe('engine', () => {
   });
 
   it('rejects unknown methods and invalid input with the field and reason', async () => {
-    t = await createTestEngine({ services: [] });
-    const unknown = await t.engine.request('dropTables', {});
+    t = await createTestEngine({ compose: () => [] });
+    const unknown = await t.engine.handle('dropTables', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    const bad = await t.engine.request('setPaused', { paused: 'yes' });
+    const bad = await t.engine.handle('setPaused', { paused: 'yes' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'paused' } });
-    const extra = await t.engine.request('getStatus', { evil: 1 });
+    const extra = await t.engine.handle('getStatus', { evil: 1 });
     expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
@@ -49,7 +49,7 @@ describe('engine', () => {
   });
 
   it('coalesces a burst of events into few batches, newest device state winning', async () => {
-    t = await createTestEngine({ services: [] });
+    t = await createTestEngine({ compose: () => [] });
     const before = t.batches.length;
     for (let i = 0; i < 1000; i++) {
       t.engine.devices.upsert({ id: `dev-${i % 10}`, name: `Device ${i}` });

@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { isMethodName, requests, type EngineStatus } from '../../shared/contract/index.js';
+import {
+  isMethodName,
+  requests,
+  type EngineStatus,
+  type Input,
+  type MethodName,
+  type Output,
+  type Payload,
+} from '../../shared/contract/index.js';
 import { EngineError, fail, ok, type Result } from '../../shared/result.js';
 import { EventBatcher } from './batcher.js';
 import type {
+  Composition,
   EngineContext,
   EngineService,
   Handlers,
-  ServiceFactory,
   StatusPatch,
 } from './context.js';
 import { coreHandlers } from './core-handlers.js';
@@ -15,39 +23,35 @@ import { Logging, type Logger } from './logging.js';
 import { sameJson } from './same-json.js';
 import type { Ports } from './ports.js';
 import { firstIssue, SettingsService } from './settings-service.js';
-import { historyService } from './history/history-service.js';
-import { SchedulerService } from './scheduler/scheduler-service.js';
-import { RulesService } from './rules/rules-service.js';
-import { mqttService } from './mqtt/service.js';
-import { smartHomeService } from './mqtt/smarthome-service.js';
-import { bleService } from './ble/service.js';
+import { defaultComposition } from './compose.js';
+import { startOrder } from './service-order.js';
 
 export const VERSION = '0.1.0';
 
 export interface EngineOptions {
   ports: Ports;
-  /** Use the simulated radio and the scripted smart home. */
-  simulate?: boolean;
   logging?: Logging;
-  /** The services to compose, in start order. Defaults to every domain service. */
-  services?: ServiceFactory[];
+  /** Builds the services (see compose.ts). Default: every domain service, nothing simulated. */
+  compose?: Composition;
   /** Batch window for pushed events. */
   batchMs?: number;
 }
 
 /**
  * The sync engine: composes the services through the host's ports. The only object hosts talk to:
- * `request()` for the contract's methods, `subscribe()` for batched events.
+ * `request()` (typed, for the host's own calls) and `handle()` (untrusted input from the
+ * dashboard) for the contract's methods, `subscribe()` for batched events, `navigate()` to send
+ * the dashboard somewhere.
  */
 export class Engine {
   readonly logging: Logging;
   readonly settings: SettingsService;
   readonly devices = new DeviceRegistry();
   readonly readings = new ReadingBus();
-  readonly events: EventBatcher;
-  readonly ctx: EngineContext;
+  private readonly events: EventBatcher;
+  private readonly ctx: EngineContext;
   private readonly log: Logger;
-  private readonly services: EngineService[] = [];
+  private readonly services: EngineService[];
   private readonly handlers: Partial<Handlers>;
   private readonly unsubscribers: (() => void)[] = [];
   private statusValue: EngineStatus;
@@ -66,12 +70,12 @@ export class Engine {
       startedAt: opts.ports.clock.now(),
       lastSyncAt: null,
       deviceCount: 0,
-      simulated: !!opts.simulate,
+      simulated: false,
       dataDir: opts.ports.paths.dataDir,
       ble: {
         adapter: 'unavailable',
         reason: 'not started',
-        simulated: !!opts.simulate,
+        simulated: false,
         connected: 0,
         paired: 0,
       },
@@ -89,15 +93,11 @@ export class Engine {
       devices: this.devices,
       readings: this.readings,
       events: this.events,
-      simulate: !!opts.simulate,
       gatewayId: () => this.settings.get().general.gatewayId,
       setStatus: (p) => this.patchStatus(p),
       status: () => this.statusValue,
-      service: <T extends EngineService>(name: string) =>
-        this.services.find((s) => s.name === name) as T | undefined,
     };
-    const factories = opts.services ?? defaultServices();
-    for (const f of factories) this.services.push(f(this.ctx));
+    this.services = startOrder((opts.compose ?? defaultComposition())(this.ctx));
     this.handlers = Object.assign(
       {},
       ...this.services.map((s) => s.handlers ?? {}),
@@ -107,6 +107,11 @@ export class Engine {
 
   status(): EngineStatus {
     return this.statusValue;
+  }
+
+  /** The composed services' names, in start order (diagnostics). */
+  serviceNames(): string[] {
+    return this.services.map((s) => s.name);
   }
 
   async start(): Promise<void> {
@@ -138,7 +143,7 @@ export class Engine {
     this.patchStatus({}, { state: paused ? 'paused' : 'running' });
     this.log.info('engine started', {
       gatewayId: this.ctx.gatewayId(),
-      simulate: !!this.opts.simulate,
+      services: this.services.map((s) => s.name),
     });
   }
 
@@ -158,8 +163,16 @@ export class Engine {
     this.logging.flush();
   }
 
-  /** The one entry point for every contract method, from any host: validates, then dispatches. */
-  async request(method: unknown, input: unknown): Promise<Result<unknown>> {
+  /** A contract method called by the host itself (tray, shell): typed end to end. */
+  request<M extends MethodName>(method: M, input?: Input<M>): Promise<Result<Output<M>>> {
+    return this.handle(method, input) as Promise<Result<Output<M>>>;
+  }
+
+  /**
+   * The entry point for untrusted callers (IPC, WebSocket, HTTP): the method name is checked, the
+   * input validated against its schema, then dispatched.
+   */
+  async handle(method: unknown, input: unknown): Promise<Result<unknown>> {
     if (!isMethodName(method)) return fail('unknown_method', `unknown method: ${String(method)}`);
     const parsed = requests[method].input.safeParse(input ?? undefined);
     if (!parsed.success) {
@@ -177,6 +190,11 @@ export class Engine {
     }
   }
 
+  /** Asks the dashboard to show a route (a notification was clicked, the tray chose a page). */
+  navigate(route: Payload<'navigate'>['route']): void {
+    this.events.emit('navigate', { route });
+  }
+
   subscribe(listener: Parameters<EventBatcher['subscribe']>[0]): () => void {
     const off = this.events.subscribe(listener);
     // A new subscriber starts from the current state, not from the next change.
@@ -185,8 +203,7 @@ export class Engine {
   }
 
   setPaused(paused: boolean): void {
-    const s = this.settings.get();
-    this.settings.replace({ ...s, schedule: { ...s.schedule, paused } });
+    this.settings.update({ schedule: { paused } });
     for (const svc of this.services) svc.setPaused?.(paused);
     if (this.statusValue.state === 'running' || this.statusValue.state === 'paused') {
       this.patchStatus({}, { state: paused ? 'paused' : 'running' });
@@ -200,10 +217,8 @@ export class Engine {
   }
 
   private ensureGatewayId(): void {
-    const s = this.settings.get();
-    if (s.general.gatewayId) return;
-    const id = `hb-${randomBytes(3).toString('hex')}`;
-    this.settings.replace({ ...s, general: { ...s.general, gatewayId: id } });
+    if (this.settings.get().general.gatewayId) return;
+    this.settings.update({ general: { gatewayId: `hb-${randomBytes(3).toString('hex')}` } });
   }
 
   private patchStatus(p: StatusPatch, own: Partial<EngineStatus> = {}): void {
@@ -239,16 +254,4 @@ export function deriveHealth(s: EngineStatus): {
   if (reasons.length) return { health: 'attention', reasons };
   if (s.jobs.some((j) => j.state === 'running')) return { health: 'syncing', reasons };
   return { health: 'ok', reasons };
-}
-
-/** Every domain service in start order: history first (others store through it), rules last. */
-export function defaultServices(): ServiceFactory[] {
-  return [
-    historyService(),
-    (ctx) => new SchedulerService(ctx),
-    mqttService(),
-    smartHomeService(),
-    bleService(),
-    (ctx) => new RulesService(ctx),
-  ];
 }

@@ -1,6 +1,7 @@
 /**
- * The interfaces the domain services offer each other, looked up with ctx.service<T>(name).
- * Kept here, apart from their implementations, so no domain imports another's internals.
+ * The interfaces the domain services offer each other. The composition root (compose.ts) hands
+ * each service the ones it needs; they are kept here, apart from their implementations, so no
+ * domain imports another's internals.
  */
 import type Database from 'better-sqlite3';
 import type { DeviceEvent, Reading } from '../../shared/model.js';
@@ -14,11 +15,12 @@ export interface SyncCursor {
   value: string;
 }
 
-/** name: 'history' */
 export interface HistoryApi extends EngineService {
-  readonly name: 'history';
-  /** The open database (WAL); other services keep their own tables in it (outbox, ...). */
-  readonly db: Database.Database;
+  /**
+   * The open database (WAL), shared by the services that keep tables in it (outbox, jobs).
+   * Undefined until the history has started, and when its file could not be opened.
+   */
+  readonly db: Database.Database | undefined;
   /** Queued live readings are flushed in batches; this forces the pending batch to disk now. */
   flush(): void;
   /**
@@ -43,9 +45,7 @@ export interface JobSpec {
   run(signal: AbortSignal): Promise<void>;
 }
 
-/** name: 'scheduler' */
 export interface SchedulerApi extends EngineService {
-  readonly name: 'scheduler';
   register(job: JobSpec): void;
   unregister(name: string): void;
   /** Runs a job at once (unless it is already running); resolves when that run ends. */
@@ -61,9 +61,8 @@ export interface PublishOptions {
 
 export type MessageHandler = (topic: string, payload: Buffer, retained: boolean) => void;
 
-/** name: 'mqtt': the connection, the outbox, the embedded broker, the bridge out. */
+/** The connection, the outbox and the embedded broker. */
 export interface MqttApi extends EngineService {
-  readonly name: 'mqtt';
   /** Queues through the persistent outbox; survives a broker that is away and an app restart. */
   publish(topic: string, payload: string | Buffer, opts?: PublishOptions): void;
   /**
@@ -75,18 +74,17 @@ export interface MqttApi extends EngineService {
   onConnected(listener: () => void): () => void;
   /** Publishes an alert on `homebeat/<gatewayId>/alert` (QoS1 through the outbox, never coalesced). */
   publishAlert(alert: Alert): void;
+  /** Runs `fn` with its publish()es sharing one outbox transaction. */
+  batch(fn: () => void): void;
 }
 
-/** name: 'smarthome': Home Assistant and Zigbee2MQTT devices in, commands out. */
+/** Home Assistant and Zigbee2MQTT devices in, commands out. */
 export interface SmartHomeApi extends EngineService {
-  readonly name: 'smarthome';
   /** Publishes a command on the entity's command topic; pending until the state confirms it. */
   sendCommand(deviceId: string, entity: string, command: Record<string, unknown>): CommandState;
 }
 
-/** name: 'ble' */
 export interface BleApi extends EngineService {
-  readonly name: 'ble';
   /** Button presses and dimmer turns of BTHome devices, as they arrive. */
   onDeviceEvent(listener: (e: DeviceEvent) => void): () => void;
 }

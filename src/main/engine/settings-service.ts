@@ -47,8 +47,8 @@ export class SettingsService {
     return this.replace(parsed.data);
   }
 
-  /** Sets already-valid settings (used by services that own a section, such as pairing). */
-  replace(next: Settings): Settings {
+  /** Sets validated settings; every change goes through update(). */
+  private replace(next: Settings): Settings {
     const prev = this.current;
     if (JSON.stringify(prev) === JSON.stringify(next)) return prev;
     this.store.write(next);

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
+import { defaultComposition } from '../engine/compose.js';
 import { Engine } from '../engine/engine.js';
+import { demoComposition } from '../demo/compose.js';
 import { installGlobalHandlers } from '../engine/global-handlers.js';
 import { InstanceLock } from '../engine/instance-lock.js';
 import { Logging } from '../engine/logging.js';
@@ -72,7 +74,7 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
       power,
       clock: systemClock,
     },
-    simulate: flags.simulate,
+    compose: flags.simulate ? demoComposition() : defaultComposition(),
     logging,
   });
   const uninstall = installGlobalHandlers(logging.logger('process'));
@@ -84,6 +86,7 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
       port: flags.port,
       token: flags.token,
       staticDir: flags.staticDir ?? defaultStaticDir(),
+      exportsDir: paths.exportsDir,
       log,
     });
   } catch (err) {

@@ -15,6 +15,8 @@ export interface ServeOptions {
   token?: string;
   /** The built renderer (out/renderer). */
   staticDir: string;
+  /** Where exports are written; `GET /exports/<name>` serves them. */
+  exportsDir: string;
   log: Logger;
   /** Largest request body or socket message accepted. */
   maxBodyBytes?: number;
@@ -137,7 +139,7 @@ export class HomebeatServer {
     if (url.pathname.startsWith('/api/')) return this.onApi(req, res, url.pathname.slice(5));
     if (url.pathname.startsWith('/exports/') && req.method === 'GET') {
       // Exports are written on the engine's machine; a browser elsewhere downloads them here.
-      serveExport(this.opts.engine.ctx.ports.paths.exportsDir, url.pathname.slice(9), res);
+      serveExport(this.opts.exportsDir, url.pathname.slice(9), res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -185,7 +187,7 @@ export class HomebeatServer {
         error: { code: 'invalid_input', message: `body: ${(err as Error).message}` },
       });
     }
-    const result = await this.opts.engine.request(method, body);
+    const result = await this.opts.engine.handle(method, body);
     send(statusFor(result), result);
   }
 
@@ -219,7 +221,7 @@ export class HomebeatServer {
         return;
       }
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      const result = await this.opts.engine.request(msg.method, msg.input);
+      const result = await this.opts.engine.handle(msg.method, msg.input);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
     });
     ws.on('close', unsubscribe);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/main/engine/ble/backoff.js';
-import { bleService } from '../../../src/main/engine/ble/service.js';
+import { BleService } from '../../../src/main/engine/ble/service.js';
 import { createSimWorld, SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
@@ -18,9 +18,8 @@ describe('reconnect backoff on a controllable clock', () => {
     world.strap.refuseConnections(8);
     t = await createTestEngine({
       clock,
-      simulate: true,
       start: false,
-      services: [bleService({ world, prePair: false, random: () => 0.5 })],
+      compose: (ctx) => [new BleService(ctx, { world, prePair: false, random: () => 0.5 })],
     });
     t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
     const failedAt: number[] = [];
@@ -55,9 +54,8 @@ describe('reconnect backoff on a controllable clock', () => {
     world.strap.refuseConnections(Infinity);
     t = await createTestEngine({
       clock,
-      simulate: true,
       start: false,
-      services: [bleService({ world, prePair: false, random: () => 0.999999 })],
+      compose: (ctx) => [new BleService(ctx, { world, prePair: false, random: () => 0.999999 })],
     });
     t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
     const failedAt: number[] = [];

@@ -1,8 +1,9 @@
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
-import { bleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
+import { BleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
 import { createSimWorld, type SimWorld } from '../../../src/main/engine/ble/sim/world.js';
-import { historyService } from '../../../src/main/engine/history/history-service.js';
-import type { ServiceFactory } from '../../../src/main/engine/context.js';
+import { HistoryService } from '../../../src/main/engine/history/history-service.js';
+import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
+import type { EngineContext, EngineService } from '../../../src/main/engine/context.js';
 import type { EventBatch, LogEntry } from '../../../src/shared/contract/index.js';
 import type { Reading } from '../../../src/shared/model.js';
 import type { SettingsInput } from '../../../src/shared/settings.js';
@@ -11,6 +12,9 @@ import type { Clock } from '../../../src/main/engine/ports.js';
 export interface BleTest {
   t: TestEngine;
   world: SimWorld;
+  ble: BleService;
+  /** Undefined when started with `history: false`. */
+  history: HistoryService | undefined;
   /** Every reading that reached the engine's reading stream, in order. */
   readings: Reading[];
   waitReading(pred: (r: Reading) => boolean, timeoutMs?: number): Promise<Reading>;
@@ -30,7 +34,10 @@ export async function startBle(
     settings?: SettingsInput['ble'];
     ble?: BleServiceOptions;
     history?: boolean;
-    extra?: ServiceFactory[];
+    /** Periodic pulls through the scheduler. */
+    scheduler?: boolean;
+    /** More services, built after the BLE service and given it. */
+    extra?: ((ctx: EngineContext, ble: BleService) => EngineService)[];
     tickMs?: number;
     /** A controllable clock for the engine and the radio (time moves only when advanced). */
     clock?: Clock;
@@ -41,21 +48,26 @@ export async function startBle(
     connectTimeoutMs: 200,
     clock: opts.clock,
   });
-  const services = [
-    ...(opts.history === false ? [] : [historyService()]),
-    ...(opts.extra ?? []),
-    bleService({
+  let ble!: BleService;
+  let history: HistoryService | undefined;
+  const compose = (ctx: EngineContext): EngineService[] => {
+    history = opts.history === false ? undefined : new HistoryService(ctx);
+    const scheduler = opts.scheduler ? new SchedulerService(ctx, { history }) : undefined;
+    ble = new BleService(ctx, {
       world,
       prePair: false,
       backoff: { baseMs: 20, capMs: 500 },
       timeouts: { connectMs: 1000, opMs: 1000, settleMs: 100 },
       presenceCheckMs: 100,
       ...opts.ble,
-    }),
-  ];
+      history,
+      scheduler,
+    });
+    const extra = (opts.extra ?? []).map((f) => f(ctx, ble));
+    return [history, scheduler, ble, ...extra].filter((s) => s !== undefined);
+  };
   const t = await createTestEngine({
-    simulate: true,
-    services,
+    compose,
     start: false,
     batchMs: 10,
     clock: opts.clock,
@@ -80,6 +92,8 @@ export async function startBle(
       new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`timeout: ${what}`)), ms)),
     ]);
   return {
+    ble,
+    history,
     t,
     world,
     readings,
@@ -103,7 +117,7 @@ export async function startBle(
       return t.waitFor((x) => t.batches.indexOf(x) >= from && pred(x), timeoutMs);
     },
     async request<T>(method: string, input?: unknown) {
-      const res = await t.engine.request(method, input ?? {});
+      const res = await t.engine.handle(method, input ?? {});
       if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
       return res.value as T;
     },

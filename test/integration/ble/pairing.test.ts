@@ -50,7 +50,7 @@ describe('BLE pairing and live readings (real noble over the simulated radio)', 
       model: 'HB-Strap',
       battery: 100,
     });
-    expect(dev.gateways).toEqual([b.t.engine.ctx.gatewayId()]);
+    expect(dev.gateways).toEqual([b.t.engine.status().gatewayId]);
     expect(dev.capabilities).toContain('heart_rate');
     // The clock was set through Current Time on connect.
     expect(b.world.strap.timeWritten?.length).toBe(10);

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
-import type { HistoryApi } from '../../../src/main/engine/services.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
 let b: BleTest | undefined;
@@ -14,10 +13,10 @@ const glucoseTs = (x: BleTest) =>
 
 /** Rows stored for the meter's glucose series, and distinct timestamps among them. */
 const stored = (x: BleTest) => {
-  const h = x.t.engine.ctx.service<HistoryApi>('history')!;
+  const h = x.history!;
   h.flush();
-  return h.db
-    .prepare(
+  return h
+    .db!.prepare(
       `SELECT COUNT(*) AS n, COUNT(DISTINCT r.ts) AS distinctTs FROM readings r
        JOIN series s ON s.id = r.series WHERE s.device_id = ? AND s.metric = 'glucose'`,
     )
@@ -55,7 +54,7 @@ describe('stored records over RACP', () => {
           logOf('record transfer cut short; resumes from the last committed record', A.glucose),
         ),
     ).toBe(true);
-    const h = b.t.engine.ctx.service<HistoryApi>('history')!;
+    const h = b.history!;
     expect(h.getCursor(A.glucose, 'racp_seq')).toBe('12');
     expect(stored(b)).toEqual({ n: 12, distinctTs: 12 });
 
@@ -80,7 +79,7 @@ describe('stored records over RACP', () => {
     const all = meter.records.map((r) => r.ts);
     meter.dropAfterRecords = 3;
     meter.dropTimes = 6; // 20 records, 3 per link: 6 cut transfers, then one that completes
-    const h = b.t.engine.ctx.service<HistoryApi>('history')!;
+    const h = b.history!;
     const deadline = Date.now() + 20_000;
     while (h.getCursor(A.glucose, 'racp_seq') !== '20' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 10));
@@ -92,11 +91,9 @@ describe('stored records over RACP', () => {
   });
 
   it('pulls a periodic device through the scheduler: connect, sync, disconnect', async () => {
-    const { SchedulerService } =
-      await import('../../../src/main/engine/scheduler/scheduler-service.js');
     b = await startBle({
       settings: { paired: [{ id: A.glucose, name: '', mode: 'periodic' }] },
-      extra: [(ctx) => new SchedulerService(ctx)],
+      scheduler: true,
     });
     b.world.glucose.everyTicks = 1e9;
     await b.waitLog(logOf('stored records synced', A.glucose));

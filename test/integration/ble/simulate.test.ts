@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bleService } from '../../../src/main/engine/ble/service.js';
+import { BleService } from '../../../src/main/engine/ble/service.js';
 import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
-import { historyService } from '../../../src/main/engine/history/history-service.js';
+import { HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import type { ScanResult } from '../../../src/shared/contract/ble.js';
 import type { Reading } from '../../../src/shared/model.js';
@@ -16,8 +16,12 @@ afterEach(async () => {
 describe('simulate mode (what `serve --simulate` runs)', () => {
   it('pairs the demo wearables on a fresh start and shows them live; one is left to pair', async () => {
     t = await createTestEngine({
-      simulate: true,
-      services: [historyService(), (ctx) => new SchedulerService(ctx), bleService()],
+      // The demo's BLE part (src/main/demo/compose.ts), without its MQTT side.
+      compose: (ctx) => {
+        const history = new HistoryService(ctx);
+        const scheduler = new SchedulerService(ctx, { history });
+        return [history, scheduler, new BleService(ctx, { simulate: true, history, scheduler })];
+      },
     });
     const seen = new Map<string, Set<string>>();
     t.engine.readings.subscribe((rs: Reading[]) => {

@@ -54,10 +54,10 @@ describe('history: a process killed mid-write', () => {
     const t = await historyEngine({ dir });
     try {
       const { history } = t;
-      expect(history.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(history.db!.pragma('integrity_check', { simple: true })).toBe('ok');
       const count = (dev: string) =>
-        history.db
-          .prepare('SELECT count(*) FROM readings_v WHERE device_id = ?')
+        history
+          .db!.prepare('SELECT count(*) FROM readings_v WHERE device_id = ?')
           .pluck()
           .get(dev) as number;
       // live <n> means readings 0..n-1 were committed; at most the unreported batch is lost.
@@ -79,8 +79,8 @@ describe('history: a process killed mid-write', () => {
         ['aa:bb:cc:dd:ee:01', 'heart_rate'],
         ['scale', 'weight'],
       ] as const) {
-        const raw = history.db
-          .prepare(
+        const raw = history
+          .db!.prepare(
             'SELECT count(value) AS count, min(value) AS min, max(value) AS max, avg(value) AS avg FROM readings_v WHERE device_id = ? AND metric = ?',
           )
           .get(dev, metric) as { count: number; min: number; max: number; avg: number };
@@ -119,8 +119,8 @@ describe('history: a process killed mid-write', () => {
       history.flush();
       expect(countRows(history)).toBe(before);
       expect(
-        history.db
-          .prepare(
+        history
+          .db!.prepare(
             'SELECT count(*) FROM (SELECT 1 FROM readings_v GROUP BY device_id, metric, ts HAVING count(*) > 1)',
           )
           .pluck()

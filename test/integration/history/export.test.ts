@@ -18,7 +18,7 @@ afterEach(async () => {
 const DEV = 'sensor "living, room"';
 
 async function exportOk(input: Record<string, unknown>): Promise<{ path: string; rows: number }> {
-  const res = await t!.engine.request('exportReadings', input);
+  const res = await t!.engine.handle('exportReadings', input);
   if (!res.ok) throw new Error(res.error.message);
   return res.value as { path: string; rows: number };
 }
@@ -103,7 +103,7 @@ describe('exportReadings', () => {
 
   it('refuses a bad format or range before touching the database', async () => {
     t = await historyEngine();
-    const res = await t.engine.request('exportReadings', {
+    const res = await t.engine.handle('exportReadings', {
       deviceId: DEV,
       from: 5,
       to: 1,

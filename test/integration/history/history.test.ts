@@ -1,6 +1,6 @@
 import { rmSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { historyService } from '../../../src/main/engine/history/history-service.js';
+import { HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine } from '../../helpers/engine.js';
@@ -37,7 +37,7 @@ describe('history: live readings', () => {
     t = await historyEngine({ clock });
     const { engine, history } = t;
     const snapshot = () =>
-      history.db.prepare('SELECT json FROM devices WHERE id = ?').pluck().get('strap-1') as
+      history.db!.prepare('SELECT json FROM devices WHERE id = ?').pluck().get('strap-1') as
         string | undefined;
     engine.devices.upsert({ id: 'strap-1', name: 'Chest strap', kind: 'heart_rate' });
     engine.readings.publish([reading(T0, 60, { deviceId: 'strap-1' })]);
@@ -66,8 +66,10 @@ describe('history: live readings', () => {
     expect(history.commitRecords([reading(T0, 60), reading(T0 + 1, 61), reading(T0 + 2, 62)])).toBe(
       1,
     );
-    const rows = history.db
-      .prepare('SELECT device_id, metric, ts, value, source, gateway FROM readings_v ORDER BY ts')
+    const rows = history
+      .db!.prepare(
+        'SELECT device_id, metric, ts, value, source, gateway FROM readings_v ORDER BY ts',
+      )
       .all();
     expect(rows[0]).toEqual({
       device_id: 'aa:bb:cc:dd:ee:01',
@@ -89,14 +91,14 @@ describe('history: live readings', () => {
       reading(T0 + 2, Number.NaN, { metric: 'temperature', unit: '°C' }),
     ]);
     const q = { deviceId: 'aa:bb:cc:dd:ee:01', metric: 'temperature', from: T0, to: T0 + 10 };
-    const stats = await engine.request('queryStats', q);
+    const stats = await engine.handle('queryStats', q);
     expect(stats).toEqual({ ok: true, value: { count: 1, min: 36.6, max: 36.6, avg: 36.6 } });
-    const latest = await engine.request('queryLatest', { deviceId: 'aa:bb:cc:dd:ee:01' });
+    const latest = await engine.handle('queryLatest', { deviceId: 'aa:bb:cc:dd:ee:01' });
     expect(latest).toMatchObject({
       ok: true,
       value: [{ metric: 'temperature', ts: T0 + 2, value: null, status: 'invalid', unit: '°C' }],
     });
-    const series = await engine.request('querySeries', { ...q, points: 10 });
+    const series = await engine.handle('querySeries', { ...q, points: 10 });
     expect(series).toMatchObject({ ok: true, value: { ts: [T0], values: [36.6], rawCount: 1 } });
   });
 });
@@ -112,7 +114,7 @@ describe('history: commitRecords', () => {
 
     // A batch whose last record the database refuses (a fault injected with a trigger): nothing
     // of it lands, and the cursor stays put.
-    history.db.exec(`CREATE TEMP TRIGGER fail_one BEFORE INSERT ON readings
+    history.db!.exec(`CREATE TEMP TRIGGER fail_one BEFORE INSERT ON readings
       WHEN NEW.ts = ${T0 + 4 * 60_000} BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
     const batch = [
       reading(T0 + 3 * 60_000, 73, { deviceId: dev }),
@@ -123,13 +125,13 @@ describe('history: commitRecords', () => {
     ).toThrow(/injected fault/);
     expect(history.getCursor(dev, 'racp_seq')).toBe('3');
     expect(countRows(history)).toBe(3);
-    history.db.exec('DROP TRIGGER fail_one');
+    history.db!.exec('DROP TRIGGER fail_one');
 
     // The writer is usable afterwards: the series id handed out inside the rolled-back
     // transaction was forgotten, so the new device gets a series that really exists.
     expect(history.commitRecords(batch, { deviceId: dev, key: 'racp_seq', value: '5' })).toBe(2);
     expect(history.getCursor(dev, 'racp_seq')).toBe('5');
-    const latest = await t!.engine.request('queryLatest', { deviceId: 'a-new-device' });
+    const latest = await t!.engine.handle('queryLatest', { deviceId: 'a-new-device' });
     expect(latest).toMatchObject({ ok: true, value: [{ metric: 'heart_rate', value: 74 }] });
     expect(history.getCursor(dev, 'other')).toBeUndefined();
   });
@@ -165,7 +167,7 @@ describe('history: rollups', () => {
         [T0 + 3_600_000, T0 + 3 * 3_600_000 - 1],
       ]) {
         const inRange = raw.filter((p) => p.ts >= from! && p.ts <= to!).map((p) => p.value);
-        const res = await engine.request('queryStats', {
+        const res = await engine.handle('queryStats', {
           deviceId: dev,
           metric: 'heart_rate',
           from,
@@ -188,12 +190,12 @@ describe('history: rollups', () => {
         // fails after folding values in: the pending deltas are dropped and rebuilt from raw.
         history.flush();
         history.commitRecords([reading(late.ts, late.value)]);
-        history.db.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON readings WHEN NEW.ts = ${T0 + 1}
+        history.db!.exec(`CREATE TEMP TRIGGER boom BEFORE INSERT ON readings WHEN NEW.ts = ${T0 + 1}
           BEGIN SELECT RAISE(ABORT, 'injected'); END`);
         expect(() =>
           history.commitRecords([reading(late.ts + 999_000, 5), reading(T0 + 1, 5)]),
         ).toThrow();
-        history.db.exec('DROP TRIGGER boom');
+        history.db!.exec('DROP TRIGGER boom');
       }
       if (c % 3 === 0) await check(c + 1);
     }
@@ -205,7 +207,7 @@ describe('history: rollups', () => {
     expect(again.map((e) => e.msg)).not.toContain(
       'history was not closed cleanly; rollups rebuilt',
     );
-    const res = await t.engine.request('queryStats', {
+    const res = await t.engine.handle('queryStats', {
       deviceId: dev,
       metric: 'heart_rate',
       from: 0,
@@ -226,24 +228,24 @@ describe('history: rollup write failures', () => {
     history.commitRecords(Array.from({ length: 500 }, (_, i) => reading(T0 + i * 1000, i)));
     // Every rollup write fails from now on (as with a full disk): the query's attempt to store
     // the open buckets, and the rebuild after it.
-    history.db.exec(`CREATE TEMP TRIGGER no_rollups BEFORE INSERT ON rollups
+    history.db!.exec(`CREATE TEMP TRIGGER no_rollups BEFORE INSERT ON rollups
       BEGIN SELECT RAISE(ABORT, 'rollups refused'); END`);
-    expect((await engine.request('queryStats', q)).ok).toBe(true);
+    expect((await engine.handle('queryStats', q)).ok).toBe(true);
     const warns = engine.logging.entries({ limit: 10, level: 'warn', module: 'history' });
     expect(warns.map((e) => e.msg)).toContain('history could not store rollups before a query');
     // Raw rows are still stored meanwhile (later minutes, which would close buckets).
     expect(history.commitRecords([reading(T0 + 600_000, 1000), reading(T0 + 1_300_000, -5)])).toBe(
       2,
     );
-    history.db.exec('DROP TRIGGER no_rollups');
+    history.db!.exec('DROP TRIGGER no_rollups');
 
     // The next attempt rebuilds what was left behind from the raw rows.
     const rows = [...Array.from({ length: 500 }, (_, i) => i), 1000, -5];
-    expect(await engine.request('queryStats', q)).toMatchObject({
+    expect(await engine.handle('queryStats', q)).toMatchObject({
       ok: true,
       value: { count: 502, min: -5, max: 1000, avg: rows.reduce((a, b) => a + b, 0) / 502 },
     });
-    const series = await engine.request('querySeries', { ...q, to: T0 + 3_600_000, points: 8 });
+    const series = await engine.handle('querySeries', { ...q, to: T0 + 3_600_000, points: 8 });
     expect(series).toMatchObject({ ok: true, value: { rawCount: 502 } });
   });
 });
@@ -255,8 +257,8 @@ describe('history: write faults', () => {
     const { engine, history } = t;
     history.commitRecords([reading(T0, 1)]);
     // The database may not grow: the next batch fails with SQLITE_FULL, like a full disk.
-    const pages = history.db.pragma('page_count', { simple: true }) as number;
-    history.db.pragma(`max_page_count = ${pages}`);
+    const pages = history.db!.pragma('page_count', { simple: true }) as number;
+    history.db!.pragma(`max_page_count = ${pages}`);
     const rows = Array.from({ length: 3000 }, (_, i) => reading(T0 + 1000 + i * 1000, i % 100));
     engine.readings.publish(rows);
     await clock.advance(100);
@@ -264,11 +266,11 @@ describe('history: write faults', () => {
     const errors = engine.logging.entries({ limit: 10, level: 'error', module: 'history' });
     expect(errors.map((e) => e.msg)).toContain('history write failed; will retry');
 
-    history.db.pragma('max_page_count = 1073741823');
+    history.db!.pragma('max_page_count = 1073741823');
     await clock.advance(100);
     expect(countRows(history)).toBe(3001);
     // Rollups (what stats and charts read) caught up with the raw rows too.
-    const stats = await engine.request('queryStats', {
+    const stats = await engine.handle('queryStats', {
       deviceId: 'aa:bb:cc:dd:ee:01',
       metric: 'heart_rate',
       from: 0,
@@ -318,7 +320,7 @@ describe('history: restart', () => {
       expect(again.history.getCursor('strap-1', 'seq')).toBe('9');
       again.engine.devices.remove('strap-1');
       again.history.flush();
-      expect(again.history.db.prepare('SELECT count(*) FROM devices').pluck().get()).toBe(0);
+      expect(again.history.db!.prepare('SELECT count(*) FROM devices').pluck().get()).toBe(0);
     } finally {
       await again.close();
     }
@@ -331,7 +333,7 @@ describe('history: retention', () => {
     const clock = new ManualClock(T0 + 100 * 86_400_000);
     t = await historyEngine({ clock });
     const { engine, history } = t;
-    const upd = await engine.request('updateSettings', {
+    const upd = await engine.handle('updateSettings', {
       history: { retentionDays: 90, retentionByMetric: { battery: 30 } },
     });
     expect(upd.ok).toBe(true);
@@ -348,17 +350,17 @@ describe('history: retention', () => {
     // heart_rate: 10 days of 24 rows are older than 90 days; battery: 70 days older than 30.
     expect(res).toMatchObject({ deleted: 10 * 24 + 70 * 24, complete: true });
     // The freed pages went back to the file system (incremental vacuum), the WAL was truncated.
-    expect(history.db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(history.db!.pragma('freelist_count', { simple: true })).toBe(0);
     expect(statSync(`${history.file}-wal`).size).toBe(0);
     const dev = 'aa:bb:cc:dd:ee:01';
-    const hr = await engine.request('queryStats', {
+    const hr = await engine.handle('queryStats', {
       deviceId: dev,
       metric: 'heart_rate',
       from: 0,
       to: T0 + 200 * day,
     });
     expect(hr).toMatchObject({ ok: true, value: { count: 90 * 24 } });
-    const old = await engine.request('queryStats', {
+    const old = await engine.handle('queryStats', {
       deviceId: dev,
       metric: 'battery',
       from: 0,
@@ -369,7 +371,7 @@ describe('history: retention', () => {
 
   it('refuses a retention override for a metric that does not exist, naming it', async () => {
     t = await historyEngine();
-    const res = await t.engine.request('updateSettings', {
+    const res = await t.engine.handle('updateSettings', {
       history: { retentionByMetric: { heartrate: 5 } },
     });
     expect(res.ok).toBe(false);
@@ -384,16 +386,22 @@ describe('history: housekeeping job', () => {
   it('registers the daily housekeeping with the scheduler, which can run it', async () => {
     const te = await createTestEngine({
       clock: new ManualClock(T0),
-      services: [historyService(), (ctx) => new SchedulerService(ctx)],
+      // As the composition root wires them (compose.ts).
+      compose: (ctx) => {
+        const history = new HistoryService(ctx, { ownHousekeeping: false });
+        const scheduler = new SchedulerService(ctx, { history });
+        scheduler.register(history.housekeepingJob());
+        return [history, scheduler];
+      },
     });
     try {
-      const jobs = await te.engine.request('listJobs', {});
+      const jobs = await te.engine.handle('listJobs', {});
       expect(jobs).toMatchObject({ ok: true });
       const job = (jobs as { value: { name: string; nextRun: number | null }[] }).value.find(
         (j) => j.name === 'housekeeping',
       );
       expect(job?.nextRun).toBe(T0 + 10 * 60_000);
-      const ran = await te.engine.request('runJob', { name: 'housekeeping' });
+      const ran = await te.engine.handle('runJob', { name: 'housekeeping' });
       expect(ran).toMatchObject({ ok: true, value: { name: 'housekeeping', failures: 0 } });
       expect((ran as { value: { lastSuccess: number | null } }).value.lastSuccess).toBe(T0);
     } finally {

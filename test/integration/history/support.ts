@@ -1,7 +1,6 @@
 import type { Clock } from '../../../src/main/engine/ports.js';
 import {
-  historyService,
-  type HistoryService,
+  HistoryService,
   type HistoryServiceOptions,
 } from '../../../src/main/engine/history/history-service.js';
 import type { Reading } from '../../../src/shared/model.js';
@@ -14,12 +13,13 @@ export type HistoryEngine = TestEngine & { history: HistoryService };
 export async function historyEngine(
   opts: { dir?: string; clock?: Clock; history?: HistoryServiceOptions } = {},
 ): Promise<HistoryEngine> {
+  let history: HistoryService | undefined;
   const t = await createTestEngine({
     dir: opts.dir,
     clock: opts.clock,
-    services: [historyService(opts.history)],
+    compose: (ctx) => [(history = new HistoryService(ctx, opts.history))],
   });
-  return { ...t, history: t.engine.ctx.service<HistoryService>('history')! };
+  return { ...t, history: history! };
 }
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -53,4 +53,4 @@ export function rng(seed: number): () => number {
 }
 
 export const countRows = (h: HistoryService): number =>
-  h.db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
+  h.db!.prepare('SELECT count(*) FROM readings').pluck().get() as number;

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { historyService } from '../../../src/main/engine/history/history-service.js';
-import type { HistoryApi } from '../../../src/main/engine/services.js';
 import type { Reading } from '../../../src/shared/model.js';
 import { until } from './core-helpers.js';
 import { useBroker } from './fixtures.js';
@@ -20,7 +18,7 @@ const reading = (value: number, ts: number): Reading => ({
 describe('several gateways on one broker', () => {
   it("shows the other gateway's wearable as one device and stores each reading once", async () => {
     const a = await net.engine('gw-a');
-    const b = await net.engine('gw-b', [historyService()]);
+    const b = await net.engine('gw-b', { history: true });
     await a.waitMqtt((m) => m.state === 'connected');
     await b.waitMqtt((m) => m.state === 'connected');
     const relayed: Reading[] = [];
@@ -64,7 +62,7 @@ describe('several gateways on one broker', () => {
     expect(b.engine.devices.get(BAND)!.gateways.sort()).toEqual(['gw-a', 'gw-b']);
     expect(b.engine.devices.list().filter((d) => d.id === BAND)).toHaveLength(1);
 
-    const history = b.engine.ctx.service<HistoryApi>('history')!;
+    const history = b.history!;
     history.flush();
     const stats = await b.engine.request('queryStats', {
       deviceId: BAND,

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandState } from '../../../src/shared/contract/index.js';
-import type { SmartHomeApi } from '../../../src/main/engine/services.js';
+import type { CommandState, Input } from '../../../src/shared/contract/index.js';
 import { SimHome } from '../../../src/main/engine/mqtt/simhome/simhome.js';
-import type { TestEngine } from '../../helpers/engine.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import { device, smartHomeEngine, waitFor } from './discovery-helpers.js';
+import { device, smartHomeEngine, waitFor, type SmartHomeEngine } from './discovery-helpers.js';
 
 const TIMEOUT_MS = 800;
 let broker: Mosquitto;
-let te: TestEngine;
+let te: SmartHomeEngine;
 let sim: SimHome;
 
 beforeAll(async () => {
@@ -42,7 +40,7 @@ afterAll(async () => {
 async function command(
   deviceId: string,
   entity: string,
-  cmd: Record<string, unknown>,
+  cmd: Input<'sendCommand'>['command'],
 ): Promise<CommandState> {
   const r = await te.engine.request('sendCommand', { deviceId, entity, command: cmd });
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -166,7 +164,7 @@ describe('command round trip with scripted devices', () => {
       command: { state: 'ON' },
     });
     expect(sensor).toMatchObject({ ok: false, error: { code: 'not_found', field: 'entity' } });
-    const home = te.engine.ctx.service<SmartHomeApi>('smarthome')!;
+    const home = te.smarthome;
     const st = home.sendCommand('sim_thermostat', 'climate/sim_thermostat', { mode: 'turbo' });
     expect(st).toMatchObject({
       state: 'failed',

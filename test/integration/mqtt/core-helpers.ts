@@ -2,17 +2,38 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import type { Mosquitto } from '../../helpers/mosquitto.js';
-import {
-  mqttService,
-  type MqttService,
-  type MqttServiceOptions,
-} from '../../../src/main/engine/mqtt/service.js';
-import type { ServiceFactory } from '../../../src/main/engine/context.js';
+import { MqttService, type MqttServiceOptions } from '../../../src/main/engine/mqtt/service.js';
+import { HistoryService } from '../../../src/main/engine/history/history-service.js';
+import { BleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
+import { WearableBridge } from '../../../src/main/engine/mqtt/bridge.js';
+import { GatewayPeers } from '../../../src/main/engine/mqtt/gateways.js';
+import type { EngineContext, EngineService } from '../../../src/main/engine/context.js';
 import type { Settings } from '../../../src/shared/settings.js';
 import type { MqttStatus } from '../../../src/shared/contract/index.js';
 
-export interface MqttEngine extends TestEngine {
+/** The services of an MQTT test engine, kept so a test reaches them directly. */
+export interface MqttServices {
   mqtt: MqttService;
+  history?: HistoryService;
+  ble?: BleService;
+  bridge?: WearableBridge;
+  gateways?: GatewayPeers;
+}
+
+/** What an MQTT test engine is made of: the MQTT service, and what a test asks for besides. */
+export interface MqttComposeOptions {
+  service?: Omit<MqttServiceOptions, 'history'>;
+  /** A history service whose database keeps the outbox (as in production). */
+  history?: boolean;
+  /** A BLE service (the bridge gets its button presses when there is a bridge). */
+  ble?: Omit<BleServiceOptions, 'history' | 'scheduler'>;
+  /** The wearable bridge out: discovery and states of the BLE wearables. */
+  bridge?: boolean;
+  /** Peer gateways on the same broker become devices here. */
+  gateways?: boolean;
+}
+
+export interface MqttEngine extends TestEngine, MqttServices {
   /** Waits until status.mqtt satisfies `pred` (event-driven, with a deadline). */
   /** `since`: a batch index; statuses pushed from there on count too (for fast transitions). */
   waitMqtt(
@@ -22,22 +43,42 @@ export interface MqttEngine extends TestEngine {
   ): Promise<MqttStatus>;
 }
 
-/** A real engine with the MQTT service (and any extra services), configured before it starts. */
-export async function startMqttEngine(opts: {
-  mqtt?: Partial<Settings['mqtt']>;
-  gatewayId?: string;
-  dir?: string;
-  service?: MqttServiceOptions;
-  extra?: ServiceFactory[];
-  password?: string;
-}): Promise<MqttEngine> {
+/** Builds the services `opts` asks for around the MQTT service (fast reconnects). */
+export function mqttServices(
+  ctx: EngineContext,
+  opts: MqttComposeOptions,
+): MqttServices & { list: EngineService[] } {
+  const history = opts.history ? new HistoryService(ctx) : undefined;
+  const mqtt = new MqttService(ctx, {
+    backoff: { baseMs: 50, capMs: 500 },
+    ...opts.service,
+    history,
+  });
+  const ble = opts.ble ? new BleService(ctx, opts.ble) : undefined;
+  const bridge = opts.bridge ? new WearableBridge(ctx, { mqtt, ble }) : undefined;
+  const gateways = opts.gateways ? new GatewayPeers(ctx, mqtt) : undefined;
+  const list = [history, ble, mqtt, bridge, gateways].filter((s) => s !== undefined);
+  return { mqtt, history, ble, bridge, gateways, list };
+}
+
+/** A real engine with the MQTT service (and what `opts` adds), configured before it starts. */
+export async function startMqttEngine(
+  opts: MqttComposeOptions & {
+    mqtt?: Partial<Settings['mqtt']>;
+    gatewayId?: string;
+    dir?: string;
+    password?: string;
+  },
+): Promise<MqttEngine> {
+  let built: MqttServices | undefined;
   const te = await createTestEngine({
     dir: opts.dir,
     start: false,
-    services: [
-      ...(opts.extra ?? []),
-      mqttService({ backoff: { baseMs: 50, capMs: 500 }, ...opts.service }),
-    ],
+    compose: (ctx) => {
+      const s = mqttServices(ctx, opts);
+      built = s;
+      return s.list;
+    },
   });
   if (opts.password !== undefined) te.ports.secrets.set('mqtt:password', opts.password);
   te.engine.settings.update({
@@ -45,9 +86,13 @@ export async function startMqttEngine(opts: {
     mqtt: { hasPassword: opts.password !== undefined, ...opts.mqtt },
   });
   await te.engine.start();
-  const mqttSvc = te.engine.ctx.service<MqttService>('mqtt')!;
+  const { mqtt: mqttSvc, history, ble, bridge, gateways } = built!;
   return Object.assign(te, {
     mqtt: mqttSvc,
+    history,
+    ble,
+    bridge,
+    gateways,
     async waitMqtt(pred: (s: MqttStatus) => boolean, timeoutMs = 10_000, since?: number) {
       if (since !== undefined) {
         const seen = te.batches.slice(since).find((b) => b.status && pred(b.status.mqtt));

@@ -6,34 +6,59 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { mqttService } from '../../../src/main/engine/mqtt/service.js';
+import type { Composition } from '../../../src/main/engine/context.js';
+import { MqttService } from '../../../src/main/engine/mqtt/service.js';
 import {
-  smartHomeService,
+  SmartHomeService,
   type SmartHomeOptions,
 } from '../../../src/main/engine/mqtt/smarthome-service.js';
 import type { Device } from '../../../src/shared/model.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import type { Mosquitto } from '../../helpers/mosquitto.js';
 
+export interface SmartHomeEngine extends TestEngine {
+  mqtt: MqttService;
+  smarthome: SmartHomeService;
+}
+
+/**
+ * The real MQTT service (fast reconnects) and the smart-home service on it: `compose` for the
+ * engine, `services()` the ones it built (once the engine is constructed).
+ */
+export function smartHomeComposition(opts: Omit<SmartHomeOptions, 'mqtt'> = {}): {
+  compose: Composition;
+  services(): { mqtt: MqttService; smarthome: SmartHomeService };
+} {
+  let built: { mqtt: MqttService; smarthome: SmartHomeService } | undefined;
+  return {
+    compose: (ctx) => {
+      const mqtt = new MqttService(ctx, { backoff: { baseMs: 50, capMs: 500 } });
+      const smarthome = new SmartHomeService(ctx, { ...opts, mqtt });
+      built = { mqtt, smarthome };
+      return [mqtt, smarthome];
+    },
+    services: () => {
+      if (!built) throw new Error('the engine has not been composed yet');
+      return built;
+    },
+  };
+}
+
 /** An engine with the real MQTT service and the smart-home service on `broker`, connected. */
 export async function smartHomeEngine(
   broker: Mosquitto,
-  opts: SmartHomeOptions & { mqttSettings?: Record<string, unknown> } = {},
-): Promise<TestEngine> {
+  opts: Omit<SmartHomeOptions, 'mqtt'> & { mqttSettings?: Record<string, unknown> } = {},
+): Promise<SmartHomeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'homebeat-smarthome-'));
   writeFileSync(
     join(dir, 'settings.json'),
     JSON.stringify({ mqtt: { host: '127.0.0.1', port: broker.port, ...opts.mqttSettings } }),
   );
-  const te = await createTestEngine({
-    dir,
-    services: [
-      mqttService({ backoff: { baseMs: 50, capMs: 500 } }),
-      smartHomeService({ simulateHome: false, ...opts }),
-    ],
-  });
+  const { mqttSettings: _, ...home } = opts;
+  const c = smartHomeComposition({ simulateHome: false, ...home });
+  const te = await createTestEngine({ dir, compose: c.compose });
   await waitFor('MQTT connected', () => te.engine.status().mqtt.state === 'connected', 20_000);
-  return te;
+  return Object.assign(te, c.services());
 }
 
 export async function publisher(broker: Mosquitto): Promise<MqttClient> {

@@ -5,27 +5,16 @@
  *
  *   node --import tsx faults-engine-child.ts <dataDir> <brokerPort> <produce N | drain>
  */
-import { createTestEngine } from '../../helpers/engine.js';
-import { mqttService, type MqttService } from '../../../src/main/engine/mqtt/service.js';
+import { startMqttEngine } from './core-helpers.js';
 
 const [dir, port, mode, count] = process.argv.slice(2);
-const te = await createTestEngine({
+const { mqtt: svc } = await startMqttEngine({
   dir,
-  start: false,
-  services: [
-    mqttService({
-      backoff: { baseMs: 50, capMs: 500 },
-      inflightWindow: Number(process.env.HB_INFLIGHT ?? 16),
-    }),
-  ],
-});
-te.engine.settings.update({
-  general: { gatewayId: 'gw-kill' },
+  gatewayId: 'gw-kill',
   // Slow enough that the test can kill the process in the middle of the drain.
   mqtt: { host: '127.0.0.1', port: Number(port), outboxRatePerSec: 1000 },
+  service: { inflightWindow: Number(process.env.HB_INFLIGHT ?? 16) },
 });
-await te.engine.start();
-const svc = te.engine.ctx.service<MqttService>('mqtt')!;
 if (mode === 'produce') {
   for (let seq = 0; seq < Number(count); seq++) {
     svc.publish('hb/kill/events', JSON.stringify({ seq }), { qos: 1 });

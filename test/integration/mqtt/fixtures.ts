@@ -6,10 +6,15 @@
  */
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { ServiceFactory } from '../../../src/main/engine/context.js';
 import type { TestEngine } from '../../helpers/engine.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import { brokerSettings, plainClient, startMqttEngine, type MqttEngine } from './core-helpers.js';
+import {
+  brokerSettings,
+  plainClient,
+  startMqttEngine,
+  type MqttComposeOptions,
+  type MqttEngine,
+} from './core-helpers.js';
 import { publisher, smartHomeEngine } from './discovery-helpers.js';
 
 interface Closable {
@@ -33,9 +38,21 @@ export function useBroker() {
     for (const o of open.splice(0).reverse()) await o.close();
   });
   return {
-    /** An engine on this broker as `gatewayId` (not yet connected), closed after the test. */
-    async engine(gatewayId: string, extra?: ServiceFactory[]): Promise<MqttEngine> {
-      const e = await startMqttEngine({ gatewayId, mqtt: brokerSettings(broker!), extra });
+    /**
+     * A gateway on this broker as `gatewayId` (not yet connected), closed after the test: the MQTT
+     * service with the wearable bridge and the peer gateways, and a history or BLE service if asked.
+     */
+    async engine(
+      gatewayId: string,
+      extra: Pick<MqttComposeOptions, 'history' | 'ble'> = {},
+    ): Promise<MqttEngine> {
+      const e = await startMqttEngine({
+        ...extra,
+        gatewayId,
+        mqtt: brokerSettings(broker!),
+        bridge: true,
+        gateways: true,
+      });
       open.push(e);
       return e;
     },

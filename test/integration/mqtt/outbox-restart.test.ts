@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { freePort } from '../../helpers/ports.js';
-import { historyService } from '../../../src/main/engine/history/history-service.js';
 import { brokerSettings, plainClient, startMqttEngine, until } from './core-helpers.js';
 
 let broker: Mosquitto | undefined;
@@ -26,7 +25,7 @@ describe('outbox across an app restart', () => {
       dir,
       gatewayId: 'gw-restart',
       mqtt: { host: '127.0.0.1', port: nowhere, outboxRatePerSec: 200 },
-      extra: [historyService()],
+      history: true,
     });
     await first.waitMqtt((m) => m.state === 'reconnecting');
     for (let i = 0; i < N; i++) first.mqtt.publish('hb/restart/ev', String(i), { qos: 1 });
@@ -45,7 +44,7 @@ describe('outbox across an app restart', () => {
       dir,
       gatewayId: 'gw-restart',
       mqtt: { ...brokerSettings(broker), outboxRatePerSec: 200 },
-      extra: [historyService()],
+      history: true,
     });
     try {
       expect(second.engine.status().mqtt.outboxPending).toBe(N + 1);

@@ -2,14 +2,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mqttService } from '../../../src/main/engine/mqtt/service.js';
-import { smartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
+import { DemoSetup } from '../../../src/main/demo/demo-rule.js';
 import { createTestEngine } from '../../helpers/engine.js';
 import { freePort } from '../../helpers/ports.js';
 import type { SmartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
-import type { TestEngine } from '../../helpers/engine.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import { device, smartHomeEngine, waitFor, warnings } from './discovery-helpers.js';
+import {
+  device,
+  smartHomeComposition,
+  smartHomeEngine,
+  waitFor,
+  warnings,
+  type SmartHomeEngine,
+} from './discovery-helpers.js';
 
 const EXPECTED: Record<string, string> = {
   sim_hall_light: 'light',
@@ -26,13 +31,13 @@ const EXPECTED: Record<string, string> = {
 };
 
 let broker: Mosquitto;
-let te: TestEngine;
+let te: SmartHomeEngine;
 let svc: SmartHomeService;
 
 beforeAll(async () => {
   broker = await startMosquitto();
   te = await smartHomeEngine(broker, { simulateHome: true, simTickMs: 0 });
-  svc = te.engine.ctx.service<SmartHomeService>('smarthome')!;
+  svc = te.smarthome;
 });
 afterAll(async () => {
   await te?.close();
@@ -94,10 +99,10 @@ describe('serve --simulate: the scripted home on the embedded broker', () => {
     );
     const sim = await createTestEngine({
       dir,
-      simulate: true,
-      services: [
-        mqttService({ backoff: { baseMs: 50, capMs: 500 } }),
-        smartHomeService({ simTickMs: 0 }),
+      // As the demo composition runs it: the demo's setup (status "simulated"), the scripted home.
+      compose: (ctx) => [
+        new DemoSetup(ctx),
+        ...smartHomeComposition({ simulateHome: true, simTickMs: 0 }).compose(ctx),
       ],
     });
     try {

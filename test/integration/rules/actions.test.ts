@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineService, ServiceFactory } from '../../../src/main/engine/context.js';
-import { DEMO_RULE, RulesService } from '../../../src/main/engine/rules/rules-service.js';
+import type { EngineContext } from '../../../src/main/engine/context.js';
+import { DEMO_RULE, DemoSetup } from '../../../src/main/demo/demo-rule.js';
+import { RulesService } from '../../../src/main/engine/rules/rules-service.js';
+import type { MqttApi, SmartHomeApi } from '../../../src/main/engine/services.js';
 import type { Alert } from '../../../src/shared/contract/index.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
@@ -23,32 +25,36 @@ function recorders() {
   const published: { topic: string; payload: string; retain?: boolean }[] = [];
   const commands: { deviceId: string; entity: string; command: Record<string, unknown> }[] = [];
   const alerts: Alert[] = [];
-  const mqtt: ServiceFactory = () =>
-    ({
-      name: 'mqtt',
-      start() {},
-      dispose() {},
-      publish(topic: string, payload: string | Buffer, opts?: { retain?: boolean }) {
-        published.push({ topic, payload: String(payload), retain: opts?.retain });
-      },
-      subscribe: () => () => {},
-      onConnected: () => () => {},
-      publishAlert(a: Alert) {
-        alerts.push(a);
-      },
-    }) as EngineService;
-  const smarthome: ServiceFactory = () =>
-    ({
-      name: 'smarthome',
-      start() {},
-      dispose() {},
-      sendCommand(deviceId: string, entity: string, command: Record<string, unknown>) {
-        commands.push({ deviceId, entity, command });
-        return { id: 'c1', deviceId, entity, state: 'pending', ts: 0 };
-      },
-    }) as EngineService;
-  return { published, commands, alerts, services: [mqtt, smarthome] };
+  const mqtt: MqttApi = {
+    name: 'mqtt',
+    start() {},
+    dispose() {},
+    publish(topic, payload, opts) {
+      published.push({ topic, payload: String(payload), retain: opts?.retain });
+    },
+    subscribe: () => () => {},
+    onConnected: () => () => {},
+    publishAlert(a) {
+      alerts.push(a);
+    },
+    batch(fn) {
+      fn();
+    },
+  };
+  const smarthome: SmartHomeApi = {
+    name: 'smarthome',
+    start() {},
+    dispose() {},
+    sendCommand(deviceId, entity, command) {
+      commands.push({ deviceId, entity, command });
+      return { id: 'c1', deviceId, entity, state: 'pending', ts: 0 };
+    },
+  };
+  return { published, commands, alerts, mqtt, smarthome };
 }
+
+/** The simulation's composition for the rules: the demo's setup (it seeds the demo rule), rules. */
+const demoRules = (ctx: EngineContext) => [new DemoSetup(ctx), new RulesService(ctx)];
 
 describe('rule actions', () => {
   it('sends a device command, an MQTT publish and the alert to MQTT', async () => {
@@ -56,7 +62,11 @@ describe('rule actions', () => {
     const clock = new ManualClock();
     t = await createTestEngine({
       clock,
-      services: [...rec.services, (ctx) => new RulesService(ctx)],
+      compose: (ctx) => [
+        rec.mqtt,
+        rec.smarthome,
+        new RulesService(ctx, { mqtt: rec.mqtt, smarthome: rec.smarthome }),
+      ],
     });
     const saved = await t.engine.request('saveRule', {
       rule: {
@@ -102,8 +112,7 @@ describe('rule actions', () => {
     const clock = new ManualClock();
     t = await createTestEngine({
       clock,
-      simulate: true,
-      services: [(ctx) => new RulesService(ctx)],
+      compose: demoRules,
     });
     expect(t.engine.settings.get().rules).toEqual([DEMO_RULE]);
     const strap = 'c0:ff:ee:00:00:01';
@@ -131,8 +140,7 @@ describe('rule actions', () => {
     t = await createTestEngine({
       dir: keepDir,
       clock,
-      simulate: true,
-      services: [(ctx) => new RulesService(ctx)],
+      compose: demoRules,
     });
     expect(t.engine.settings.get().rules).toEqual([]);
   });

@@ -14,7 +14,7 @@ describe('a rule on a button', () => {
   it('a BTHome double press fires the rule made for it, through real noble', async () => {
     b = await startBle({
       settings: { paired: [{ id: A.climate, name: '', mode: 'keep' }] },
-      extra: [(ctx) => new RulesService(ctx)],
+      extra: [(ctx, ble) => new RulesService(ctx, { ble })],
     });
     await b.request('saveRule', {
       rule: {

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceFactory } from '../../../src/main/engine/context.js';
 import { RulesService } from '../../../src/main/engine/rules/rules-service.js';
 import type { Alert, RuleInput } from '../../../src/shared/contract/index.js';
 import type { Metric } from '../../../src/shared/metrics.js';
@@ -16,12 +15,12 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function setup(opts: { start?: number; extra?: ServiceFactory[] } = {}) {
+async function setup(opts: { start?: number } = {}) {
   const clock = new ManualClock(opts.start);
-  t = await createTestEngine({
-    clock,
-    services: [...(opts.extra ?? []), (ctx) => new RulesService(ctx)],
-  });
+  let rules: RulesService | undefined;
+  t = await createTestEngine({ clock, compose: (ctx) => [(rules = new RulesService(ctx))] });
+  if (!rules) throw new Error('the engine did not compose the rules service');
+  const svc = rules;
   const te = t;
   const save = async (rule: RuleInput): Promise<string> => {
     const res = await te.engine.request('saveRule', { rule });
@@ -47,7 +46,7 @@ async function setup(opts: { start?: number; extra?: ServiceFactory[] } = {}) {
     const res = await te.engine.request('listAlerts', {});
     return res.ok ? (res.value as Alert[]) : [];
   };
-  return { t: te, clock, save, reading, stream, alerts, sent: te.ports.notifier.sent };
+  return { t: te, svc, clock, save, reading, stream, alerts, sent: te.ports.notifier.sent };
 }
 
 const notify = [{ type: 'notify' as const }];
@@ -241,7 +240,7 @@ describe('rules', () => {
   });
 
   it('refuses an invalid rule naming field and reason while the running rules go on', async () => {
-    const { t, save, stream, alerts } = await setup();
+    const { t, svc, save, stream, alerts } = await setup();
     const id = await save({
       name: 'HR',
       kind: 'threshold',
@@ -251,7 +250,8 @@ describe('rules', () => {
       cooldownSec: 0,
       actions: notify,
     });
-    const bad = async (rule: unknown) => t.engine.request('saveRule', { rule });
+    // Deliberately invalid input: the untyped entry point, as an untrusted caller would use.
+    const bad = async (rule: unknown) => t.engine.handle('saveRule', { rule });
     const base = {
       name: 'x',
       kind: 'threshold',
@@ -281,7 +281,6 @@ describe('rules', () => {
     });
     expect(viaSettings).toMatchObject({ ok: false, error: { field: 'rules.0.forMin' } });
     // Also when the handler is reached without the contract's validation.
-    const svc = t.engine.ctx.service<RulesService>('rules')!;
     expect(() => svc.handlers.saveRule!({ rule: { ...base, value: 'high' } as never })).toThrow(
       /rule\.value/,
     );

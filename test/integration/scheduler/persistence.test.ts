@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceFactory } from '../../../src/main/engine/context.js';
-import { DB_FILE, historyService } from '../../../src/main/engine/history/history-service.js';
+import type { EngineContext } from '../../../src/main/engine/context.js';
+import { DB_FILE, HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { ManualNetworkMonitor } from '../../../src/main/engine/scheduler/network.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
-import type { HistoryApi, JobSpec } from '../../../src/main/engine/services.js';
+import type { JobSpec } from '../../../src/main/engine/services.js';
 import type { JobState } from '../../../src/shared/contract/index.js';
 import { formatLastSync } from '../../../src/shared/format.js';
 import { ManualClock, settle } from '../../helpers/clock.js';
@@ -27,27 +27,34 @@ afterEach(async () => {
   dir = undefined;
 });
 
-const schedulerFactory: ServiceFactory = (ctx) =>
-  new SchedulerService(ctx, { network: new ManualNetworkMonitor(true), tickMs: 30 * S });
+const scheduler = (ctx: EngineContext, history?: HistoryService) =>
+  new SchedulerService(ctx, { history, network: new ManualNetworkMonitor(true), tickMs: 30 * S });
 
 /** An engine (history + scheduler, or the scheduler alone) on `dir`, its clock starting at `at`. */
 async function boot(at: number, withHistory = true) {
   dir ??= mkdtempSync(join(tmpdir(), 'homebeat-jobs-'));
   const clock = new ManualClock(at);
+  let sched!: SchedulerService;
+  let history: HistoryService | undefined;
   const t = await createTestEngine({
     dir: dir!,
     clock,
-    services: withHistory ? [historyService(), schedulerFactory] : [schedulerFactory],
+    compose: (ctx) => {
+      history = withHistory ? new HistoryService(ctx, { ownHousekeeping: false }) : undefined;
+      sched = scheduler(ctx, history);
+      // As the composition root does: the history's daily job runs on the scheduler.
+      if (history) sched.register(history.housekeepingJob());
+      return history ? [history, sched] : [sched];
+    },
   });
   open.push(t);
-  const sched = t.engine.ctx.service<SchedulerService>('scheduler')!;
   const state = (name: string): JobState => sched.list().find((j) => j.name === name)!;
   /** Stops this engine (the history database is closed), as quitting the app does. */
   const stop = async () => {
     open.splice(open.indexOf(t), 1);
     await t.engine.dispose();
   };
-  return { t, clock, sched, state, stop };
+  return { t, clock, sched, history, state, stop };
 }
 
 /** A periodic job recording the clock time of each run; `fail(n)` makes run n (1-based) throw. */
@@ -215,18 +222,23 @@ describe('scheduler: job state across a restart', () => {
     // A service started before the history registers its job: state arrives at the scheduler's start.
     const clock = new ManualClock(T0 + 5 * MIN);
     const pull = job(clock, { name: 'pull' });
-    const early: ServiceFactory = (ctx) => ({
-      name: 'early',
-      start: () => ctx.service<SchedulerService>('scheduler')!.register(pull.spec),
-      dispose: () => undefined,
-    });
+    let sched!: SchedulerService;
     const t = await createTestEngine({
       dir: dir!,
       clock,
-      services: [early, historyService(), schedulerFactory],
+      compose: (ctx) => {
+        const history = new HistoryService(ctx);
+        sched = scheduler(ctx, history);
+        // Depends on nothing, so it starts first, as listed.
+        const early = {
+          name: 'early',
+          start: () => sched.register(pull.spec),
+          dispose: () => undefined,
+        };
+        return [early, history, sched];
+      },
     });
     open.push(t);
-    const sched = t.engine.ctx.service<SchedulerService>('scheduler')!;
     expect(sched.list().find((j) => j.name === 'pull')).toMatchObject({
       lastSuccess: T0,
       nextRun: T0 + 15 * MIN,
@@ -267,7 +279,7 @@ describe('scheduler: job state without a history database', () => {
     db.pragma('user_version = 99');
     db.close();
     const a = await boot(T0);
-    expect(a.t.engine.ctx.service<HistoryApi>('history')?.db).toBeUndefined();
+    expect(a.history?.db).toBeUndefined();
     const j1 = job(a.clock, { name: 'pull' }, (n) => n === 1);
     a.sched.register(j1.spec);
     await a.clock.advance(15 * MIN);

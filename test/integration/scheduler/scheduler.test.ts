@@ -22,11 +22,11 @@ afterEach(async () => {
 
 async function setup(network: NetworkMonitor = new ManualNetworkMonitor(true)) {
   const clock = new ManualClock();
+  let sched!: SchedulerService;
   t = await createTestEngine({
     clock,
-    services: [(ctx) => new SchedulerService(ctx, { network, tickMs: TICK })],
+    compose: (ctx) => [(sched = new SchedulerService(ctx, { network, tickMs: TICK }))],
   });
-  const sched = t.engine.ctx.service<SchedulerService>('scheduler')!;
   const state = (name: string): JobState => sched.list().find((j) => j.name === name)!;
   return { t, clock, sched, state, power: t.ports.power, t0: clock.now() };
 }

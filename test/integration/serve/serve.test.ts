@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { runServe, type RunningServe } from '../../../src/main/serve/host.js';
+import { nodePaths } from '../../../src/main/engine/node-ports.js';
 
 let running: RunningServe | undefined;
 let dir: string;
@@ -73,7 +74,7 @@ describe('homebeat serve', () => {
 
   it('offers finished exports for download, and nothing else from the data folder', async () => {
     const s = await start();
-    const exportsDir = s.engine.ctx.ports.paths.exportsDir;
+    const exportsDir = nodePaths(join(dir, 'data')).exportsDir;
     writeFileSync(join(exportsDir, 'strap-heart_rate.csv'), 'ts,value\n1,60\n');
     writeFileSync(join(dir, 'data', 'secrets.json'), '{"mqtt:password":"x"}');
     const ok = await fetch(new URL('exports/strap-heart_rate.csv', s.url));

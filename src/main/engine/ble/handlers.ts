@@ -17,8 +17,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
     throw new EngineError('unavailable', `Bluetooth unavailable: ${svc.unavailable ?? 'disabled'}`);
   };
   const saveBle = (patch: Partial<Settings['ble']>) => {
-    const s = svc.ctx.settings.get();
-    svc.ctx.settings.replace({ ...s, ble: { ...s.ble, ...patch } });
+    svc.ctx.settings.update({ ble: patch });
   };
   const progress =
     (id: string) =>

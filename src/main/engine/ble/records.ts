@@ -31,6 +31,8 @@ interface Transfer {
 
 export interface RecordSyncOptions {
   ctx: EngineContext;
+  /** Where records and their cursor are committed; without it, only this run remembers. */
+  history?: HistoryApi | undefined;
   log: Logger;
   deviceId: string;
   /** Longest silence between two records before the transfer is given up. */
@@ -89,7 +91,7 @@ export class RecordSync {
   }
 
   cursor(): number | undefined {
-    const history = this.o.ctx.service<HistoryApi>('history');
+    const history = this.o.history;
     if (!history) return this.memCursor;
     const v = history.getCursor(this.o.deviceId, CURSOR_KEY);
     const n = v === undefined ? NaN : Number(v);
@@ -185,7 +187,7 @@ export class RecordSync {
       toReadings(records.get(seq)!, { deviceId, source: 'ble', gateway, now }),
     );
     const last = seqs[seqs.length - 1];
-    const history = ctx.service<HistoryApi>('history');
+    const history = this.o.history;
     if (history) {
       try {
         history.commitRecords(readings, { deviceId, key: CURSOR_KEY, value: String(last) });

@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import type { BleStatus } from '../../../shared/contract/ble.js';
 import type { DeviceEvent, DeviceKind, Transport } from '../../../shared/model.js';
-import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { BleApi, SchedulerApi } from '../services.js';
+import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { bleHandlers } from './handlers.js';
 import { loadNoble } from './noble-loader.js';
@@ -15,6 +15,12 @@ import { DeviceSession, type Progress, type SessionDeps } from './session.js';
 import { createSimWorld, type SimWorld } from './sim/world.js';
 
 export interface BleServiceOptions {
+  /** Runs the periodic pulls; without it, Sync now pulls directly. */
+  scheduler?: SchedulerApi;
+  /** Where stored records and their sync cursors are committed. */
+  history?: HistoryApi;
+  /** Use a simulated household (the demo) when no binding or world is given. */
+  simulate?: boolean;
   /** A noble bindings object to use instead of the HCI stack (the simulated radio in tests). */
   binding?: EventEmitter;
   /** A simulated household; default in simulate mode. Its radio is the binding. */
@@ -37,6 +43,7 @@ export interface BleServiceOptions {
 export class BleService implements BleApi {
   readonly name = 'ble';
   readonly handlers: Partial<Handlers>;
+  readonly dependsOn: readonly EngineService[];
   readonly sessions = new Map<string, DeviceSession>();
   readonly log: Logger;
   world: SimWorld | null = null;
@@ -62,12 +69,13 @@ export class BleService implements BleApi {
     private readonly opts: BleServiceOptions = {},
   ) {
     this.log = ctx.log('ble');
+    this.dependsOn = [opts.history, opts.scheduler].filter((s) => s !== undefined);
     this.handlers = bleHandlers(this);
     this.presence = new Presence(ctx, this.log, opts.presenceCheckMs ?? 5000, (id) =>
       this.sessions.get(id),
     );
-    this.jobs = new PullJobs(ctx, (id, signal) => this.pull(id, signal));
-    this.transport = opts.binding || opts.world || ctx.simulate ? 'simulated' : 'ble';
+    this.jobs = new PullJobs(ctx, opts.scheduler, (id, signal) => this.pull(id, signal));
+    this.transport = opts.binding || opts.world || opts.simulate ? 'simulated' : 'ble';
     this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport, (e) => {
       for (const l of this.eventListeners) {
         try {
@@ -79,6 +87,7 @@ export class BleService implements BleApi {
     });
     this.deps = {
       ctx,
+      history: opts.history,
       log: ctx.log('ble.session'),
       transport: this.transport,
       findPeripheral: (id, ms, signal) => {
@@ -131,8 +140,7 @@ export class BleService implements BleApi {
   /** Record syncs of connected devices now; pulls too when no scheduler runs them. */
   async syncNow(): Promise<string[]> {
     const started: string[] = [];
-    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
-    if (!scheduler)
+    if (!this.opts.scheduler)
       for (const p of this.ctx.settings.get().ble.paired.filter((x) => x.mode === 'periodic')) {
         started.push(`ble-pull:${p.id}`);
         void this.pull(p.id).catch((e: unknown) =>
@@ -259,7 +267,7 @@ export class BleService implements BleApi {
 
   private load(): void {
     this.loaded = true; // before anything that may re-enter reconcile (pre-pairing saves settings)
-    if (this.ctx.simulate && !this.opts.binding && !this.opts.world) {
+    if (this.opts.simulate && !this.opts.binding && !this.opts.world) {
       this.world = createSimWorld({ demo: true, clock: this.ctx.ports.clock });
       this.ownWorld = true;
     } else this.world = this.opts.world ?? null;
@@ -318,8 +326,3 @@ function isPassive(p: Peripheral): boolean {
   const data = p.advertisement?.serviceData ?? [];
   return p.connectable === false || data.some((d) => d.uuid.toLowerCase() === BTHOME_UUID);
 }
-
-export const bleService =
-  (opts: BleServiceOptions = {}): ServiceFactory =>
-  (ctx: EngineContext) =>
-    new BleService(ctx, opts);

@@ -1,5 +1,6 @@
 import type { DeviceKind, DevicePatch, Transport } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
+import type { HistoryApi } from '../services.js';
 import type { Logger } from '../logging.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import {
@@ -20,6 +21,8 @@ export type Progress = (step: string, done?: boolean, error?: string) => void;
 
 export interface SessionDeps {
   ctx: EngineContext;
+  /** Where stored records are committed. */
+  history?: HistoryApi | undefined;
   log: Logger;
   transport: Transport;
   /** The peripheral noble knows for this address, waiting for an advertisement if needed. */
@@ -69,6 +72,7 @@ export class DeviceSession {
   ) {
     this.records = new RecordSync({
       ctx: d.ctx,
+      history: d.history,
       log: d.log,
       deviceId: id,
       idleMs: d.timeouts.opMs,

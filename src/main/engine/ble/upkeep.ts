@@ -71,11 +71,12 @@ export class PullJobs {
 
   constructor(
     private readonly ctx: EngineContext,
+    private readonly scheduler: SchedulerApi | undefined,
     private readonly pull: (id: string, signal: AbortSignal) => Promise<void>,
   ) {}
 
   sync(ids: string[]): void {
-    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
+    const scheduler = this.scheduler;
     if (!scheduler) return;
     const want = new Set(ids.map((id) => `ble-pull:${id}`));
     for (const j of this.jobs.keys())
@@ -113,10 +114,8 @@ export function prePairDemo(ctx: EngineContext, w: SimWorld, log: Logger): void 
   if (s.ble.paired.length > 0) return;
   for (const [mac, key] of Object.entries(w.bindKeys))
     ctx.ports.secrets.set(bindKeySecret(mac), key);
-  ctx.settings.replace({
-    ...s,
+  ctx.settings.update({
     ble: {
-      ...s.ble,
       paired: w.demoPairing,
       bthomeKeys: [...new Set([...s.ble.bthomeKeys, ...Object.keys(w.bindKeys)])],
     },

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Device, Reading } from '../../../shared/model.js';
 import { EngineError } from '../../../shared/result.js';
-import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { EngineContext, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { HistoryApi, SchedulerApi, SyncCursor } from '../services.js';
+import type { HistoryApi, JobSpec, SyncCursor } from '../services.js';
 import { openDatabase } from './db.js';
 import { exportReadings } from './export.js';
 import { HistoryQueries } from './queries.js';
@@ -27,16 +27,16 @@ export interface HistoryServiceOptions {
    * snapshot only needs to keep up loosely. flush(), queries and dispose() write it at once.
    */
   deviceSnapshotMs?: number;
+  /**
+   * Run retention on a daily timer of its own (default true). The composition root turns this off
+   * when it registers `housekeepingJob()` with the scheduler instead.
+   */
+  ownHousekeeping?: boolean;
 }
 
 export const DB_FILE = 'homebeat.db';
 export const HOUSEKEEPING_JOB = 'housekeeping';
 const DAY = 86_400_000;
-
-export const historyService =
-  (opts: HistoryServiceOptions = {}): ServiceFactory =>
-  (ctx) =>
-    new HistoryService(ctx, opts);
 
 interface Open {
   db: Database.Database;
@@ -51,7 +51,7 @@ interface Open {
  * restart. Other services keep their own tables in `db` (the MQTT outbox).
  */
 export class HistoryService implements HistoryApi {
-  readonly name = 'history' as const;
+  readonly name = 'history';
   readonly handlers: Partial<Handlers>;
   private readonly log: Logger;
   private readonly batchMs: number;
@@ -63,7 +63,7 @@ export class HistoryService implements HistoryApi {
   private timer: unknown;
   private deviceTimer: unknown;
   private readonly deviceSnapshotMs: number;
-  private ownHousekeeping: unknown;
+  private housekeepingTimer: unknown;
   private readonly unsubscribers: (() => void)[] = [];
   private lastWriteError = '';
 
@@ -96,12 +96,11 @@ export class HistoryService implements HistoryApi {
   }
 
   /**
-   * The open database. Undefined at run time (despite the interface's type) while the history
-   * is not open, e.g. the file could not be opened: callers check it and fall back (the MQTT
-   * outbox then keeps a file of its own) rather than fail their own start.
+   * The open database; undefined until started and when the file could not be opened: callers
+   * fall back (the MQTT outbox then keeps a file of its own) rather than fail their own start.
    */
-  get db(): Database.Database {
-    return this.open?.db as Database.Database;
+  get db(): Database.Database | undefined {
+    return this.open?.db;
   }
 
   start(): void {
@@ -135,15 +134,16 @@ export class HistoryService implements HistoryApi {
         this.armDevices();
       }),
     );
-    this.registerHousekeeping();
+    if (this.opts.ownHousekeeping !== false) this.startOwnHousekeeping();
   }
 
   dispose(): void {
     for (const u of this.unsubscribers.splice(0)) u();
     this.disarm();
     this.disarmDevices();
-    if (this.ownHousekeeping !== undefined) this.ctx.ports.clock.clearTimeout(this.ownHousekeeping);
-    this.ownHousekeeping = undefined;
+    if (this.housekeepingTimer !== undefined)
+      this.ctx.ports.clock.clearTimeout(this.housekeepingTimer);
+    this.housekeepingTimer = undefined;
     if (!this.open) return;
     this.flush();
     const { db, store } = this.open;
@@ -319,28 +319,29 @@ export class HistoryService implements HistoryApi {
     return this.open;
   }
 
-  private registerHousekeeping(): void {
-    const run = async (signal?: AbortSignal) => {
-      await this.housekeeping(signal);
+  /** The daily retention job, for the scheduler (the composition root registers it). */
+  housekeepingJob(): JobSpec {
+    return {
+      name: HOUSEKEEPING_JOB,
+      kind: 'periodic',
+      everyMs: DAY,
+      initialDelayMs: 10 * 60_000,
+      timeoutMs: 30 * 60_000,
+      run: async (signal) => {
+        await this.housekeeping(signal);
+      },
     };
-    const scheduler = this.ctx.service<SchedulerApi>('scheduler');
-    if (scheduler) {
-      scheduler.register({
-        name: HOUSEKEEPING_JOB,
-        kind: 'periodic',
-        everyMs: DAY,
-        initialDelayMs: 10 * 60_000,
-        timeoutMs: 30 * 60_000,
-        run,
-      });
-      return;
-    }
-    // No scheduler in this composition (tests, tools): keep the retention promise on a plain timer.
+  }
+
+  /** Without a scheduler (tests, tools) the retention promise is kept on a plain timer. */
+  private startOwnHousekeeping(): void {
     const tick = () => {
-      run().catch((err) => this.log.error('housekeeping failed', { error: String(err) }));
-      this.ownHousekeeping = this.ctx.ports.clock.setTimeout(tick, DAY);
+      this.housekeeping().catch((err: unknown) =>
+        this.log.error('housekeeping failed', { error: String(err) }),
+      );
+      this.housekeepingTimer = this.ctx.ports.clock.setTimeout(tick, DAY);
     };
-    this.ownHousekeeping = this.ctx.ports.clock.setTimeout(tick, DAY);
+    this.housekeepingTimer = this.ctx.ports.clock.setTimeout(tick, DAY);
   }
 }
 

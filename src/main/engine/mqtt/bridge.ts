@@ -2,7 +2,7 @@ import { METRICS, type Metric } from '../../../shared/metrics.js';
 import { BINARY_CLASS_WORDS } from '../../../shared/binary-classes.js';
 import { CONTROL_EVENTS } from '../../../shared/control-events.js';
 import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
-import type { EngineContext } from '../context.js';
+import type { EngineContext, EngineService } from '../context.js';
 import type { BleApi, MqttApi } from '../services.js';
 import { sanitiseId, stateTopic, statusTopic } from './topics.js';
 
@@ -91,7 +91,17 @@ interface DeviceState {
  * wearable describe the same Home Assistant entities (the last config written names its state
  * topic; both gateways publish the same readings).
  */
-export class WearableBridge {
+export interface BridgeOptions {
+  mqtt: Pick<MqttApi, 'publish' | 'onConnected' | 'batch'> & EngineService;
+  /** Button presses and dimmer turns come from here; without it, none are bridged. */
+  ble?: BleApi;
+}
+
+export class WearableBridge implements EngineService {
+  readonly name = 'bridge';
+  readonly dependsOn: readonly EngineService[];
+  private readonly mqtt: BridgeOptions['mqtt'];
+  private readonly ble: BleApi | undefined;
   private readonly discovered = new Map<string, string>();
   /** What each device's discovery config was last made from (see inputsOf). */
   private readonly described = new Map<string, DescribedAs>();
@@ -104,11 +114,12 @@ export class WearableBridge {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly mqtt: Pick<MqttApi, 'publish' | 'onConnected'> & {
-      /** Lets several publishes share one outbox transaction (MqttService.batch). */
-      batch?(fn: () => void): void;
-    },
-  ) {}
+    opts: BridgeOptions,
+  ) {
+    this.mqtt = opts.mqtt;
+    this.ble = opts.ble;
+    this.dependsOn = opts.ble ? [opts.mqtt, opts.ble] : [opts.mqtt];
+  }
 
   start(): void {
     this.offs.push(
@@ -116,8 +127,7 @@ export class WearableBridge {
       this.ctx.devices.onChange((d) => d.upserted.forEach((dev) => this.onDevice(dev))),
       this.mqtt.onConnected(() => this.republishAll()),
     );
-    const ble = this.ctx.service<BleApi>('ble');
-    if (ble?.onDeviceEvent) this.offs.push(ble.onDeviceEvent((e) => this.onEvent(e)));
+    if (this.ble) this.offs.push(this.ble.onDeviceEvent((e) => this.onEvent(e)));
   }
 
   /**
@@ -227,8 +237,7 @@ export class WearableBridge {
         this.publishState(id);
       }
     };
-    if (this.mqtt.batch) this.mqtt.batch(publishAll);
-    else publishAll();
+    this.mqtt.batch(publishAll);
   }
 
   private stateOf(d: Device): DeviceState {

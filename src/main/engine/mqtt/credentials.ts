@@ -18,7 +18,7 @@ export function credentialHandlers(
       const s = ctx.settings.get();
       if (target === 'broker' && s.mqtt.hasPassword !== stored) {
         // The settings change reconnects by itself.
-        ctx.settings.replace({ ...s, mqtt: { ...s.mqtt, hasPassword: stored } });
+        ctx.settings.update({ mqtt: { hasPassword: stored } });
       } else {
         reconnect();
       }

@@ -1,6 +1,6 @@
 import { isMetric, unitOf, type Metric } from '../../../shared/metrics.js';
 import type { DeviceKind, Reading } from '../../../shared/model.js';
-import type { EngineContext } from '../context.js';
+import type { EngineContext, EngineService } from '../context.js';
 import type { MqttApi } from '../services.js';
 import { ALL_STATUS, peerStates } from './topics.js';
 
@@ -21,7 +21,9 @@ const MAX_PEERS = 1000;
  * would bring every state this gateway bridges back to it from the broker, doubling the MQTT
  * traffic of an idle gateway for messages it can only ignore (MQTT 3.1.1 has no "no local").
  */
-export class GatewayPeers {
+export class GatewayPeers implements EngineService {
+  readonly name = 'gateways';
+  readonly dependsOn: readonly EngineService[];
   private readonly lastTs = new Map<string, number>();
   private readonly reported = new Set<string>();
   private readonly offline = new Set<string>();
@@ -31,8 +33,10 @@ export class GatewayPeers {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly mqtt: Pick<MqttApi, 'subscribe'>,
-  ) {}
+    private readonly mqtt: Pick<MqttApi, 'subscribe'> & EngineService,
+  ) {
+    this.dependsOn = [mqtt];
+  }
 
   start(): void {
     this.off = this.mqtt.subscribe(ALL_STATUS, (t, p) => this.onGatewayStatus(t, p));

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert, MqttStatus } from '../../../shared/contract/index.js';
 import type { Settings } from '../../../shared/settings.js';
-import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
-import { WearableBridge } from './bridge.js';
 import { BrokerConnection } from './connection.js';
 import { credentialHandlers } from './credentials.js';
 import {
@@ -16,14 +15,15 @@ import {
   type Endpoint,
 } from './connect-options.js';
 import { EmbeddedBroker } from './embedded-broker.js';
-import { GatewayPeers } from './gateways.js';
 import { Outbox } from './outbox.js';
 import { OutboxSender } from './sender.js';
 import { SubscriptionTable } from './subscriptions.js';
 import { alertTopic, hasWildcard } from './topics.js';
 
 export interface MqttServiceOptions {
-  /** The outbox's database; default: the history service's, else a file of our own. */
+  /** Whose database keeps the outbox; without one (or when it failed to open), a file of our own. */
+  history?: HistoryApi;
+  /** The outbox's database, given directly (tools and tests); wins over `history`. */
   db?: Database.Database;
   /** Unacknowledged QoS1 messages on the wire at most (see OutboxSender). */
   inflightWindow?: number;
@@ -39,8 +39,9 @@ const connectionKey = (s: Settings): string => {
 };
 
 export class MqttService implements MqttApi {
-  readonly name = 'mqtt' as const;
+  readonly name = 'mqtt';
   readonly handlers: Partial<Handlers>;
+  readonly dependsOn: readonly EngineService[];
   private readonly log: Logger;
   private readonly table: SubscriptionTable;
   private readonly connectedListeners = new Set<() => void>();
@@ -54,14 +55,13 @@ export class MqttService implements MqttApi {
   private disposed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => void)[] = [];
-  private bridge: WearableBridge | null = null;
-  private peers: GatewayPeers | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly opts: MqttServiceOptions = {},
   ) {
     this.log = ctx.log('mqtt');
+    this.dependsOn = opts.history ? [opts.history] : [];
     this.table = new SubscriptionTable(this.log, () => ctx.settings.get().mqtt.maxPayloadBytes);
     this.handlers = {
       testConnection: (input) => {
@@ -112,18 +112,12 @@ export class MqttService implements MqttApi {
         if (!this.conn.connected) this.enqueue(() => this.conn.connectNow());
       }),
     );
-    this.bridge = new WearableBridge(this.ctx, this);
-    this.peers = new GatewayPeers(this.ctx, this);
-    this.bridge.start();
-    this.peers.start();
     this.enqueue(() => this.reconfigure());
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
     for (const c of this.cleanups.splice(0)) c();
-    this.bridge?.dispose();
-    this.peers?.dispose();
     if (this.statusTimer) this.ctx.ports.clock.clearTimeout(this.statusTimer);
     await this.chain.catch(() => {});
     await this.conn?.close(true);
@@ -307,12 +301,9 @@ export class MqttService implements MqttApi {
 
   private openDb(): Database.Database {
     if (this.opts.db) return this.opts.db;
-    try {
-      const history = this.ctx.service<HistoryApi>('history');
-      if (history?.db) return history.db;
-    } catch {
-      // History failed to open its database: keep the outbox in a file of our own.
-    }
+    // Started after the history: its database is open now, unless it failed to open.
+    const shared = this.opts.history?.db;
+    if (shared) return shared;
     const db = new Database(join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'));
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -320,8 +311,3 @@ export class MqttService implements MqttApi {
     return db;
   }
 }
-
-export const mqttService =
-  (opts: MqttServiceOptions = {}): ServiceFactory =>
-  (ctx) =>
-    new MqttService(ctx, opts);

@@ -6,7 +6,7 @@
  */
 import type { CommandState } from '../../../shared/contract/index.js';
 import { EngineError } from '../../../shared/result.js';
-import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
@@ -19,9 +19,11 @@ import { Z2mBridge } from './discovery/z2m.js';
 import { SimHome, simHomeEndpoint } from './simhome/simhome.js';
 
 export interface SmartHomeOptions {
+  /** The broker connection the devices are found and commanded through. */
+  mqtt: MqttApi;
   /** How long a command may stay pending before it is reported failed. */
   commandTimeoutMs?: number;
-  /** Run the scripted smart home (default: when the engine simulates). */
+  /** Run the scripted smart home (default off). */
   simulateHome?: boolean;
   /** The scripted devices' tick (sensor drift, door). */
   simTickMs?: number;
@@ -33,12 +35,13 @@ const Z2M_HA_ID = 'zigbee2mqtt_';
 const MAX_REPORTED = 5000;
 
 export class SmartHomeService implements SmartHomeApi {
-  readonly name = 'smarthome' as const;
+  readonly name = 'smarthome';
   readonly handlers: Partial<Handlers>;
+  readonly dependsOn: readonly EngineService[];
   private readonly log: Logger;
   private readonly tracker: CommandTracker;
   private readonly reported = new Set<string>();
-  private mqtt?: MqttApi;
+  private readonly mqtt: MqttApi;
   private ha?: HaDiscovery;
   private z2m?: Z2mBridge;
   private sim?: SimHome;
@@ -47,9 +50,11 @@ export class SmartHomeService implements SmartHomeApi {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly opts: SmartHomeOptions = {},
+    private readonly opts: SmartHomeOptions,
   ) {
     this.log = ctx.log('mqtt.smarthome');
+    this.mqtt = opts.mqtt;
+    this.dependsOn = [opts.mqtt];
     this.tracker = new CommandTracker({
       clock: ctx.ports.clock,
       timeoutMs: opts.commandTimeoutMs ?? 5000,
@@ -61,11 +66,6 @@ export class SmartHomeService implements SmartHomeApi {
   }
 
   start(): void {
-    this.mqtt = this.ctx.service<MqttApi>('mqtt');
-    if (!this.mqtt) {
-      this.log.warn('no MQTT service: smart-home devices are off');
-      return;
-    }
     this.startDiscovery();
     this.offs.push(
       this.ctx.settings.onChange((next, prev) => {
@@ -78,7 +78,7 @@ export class SmartHomeService implements SmartHomeApi {
         this.startDiscovery();
       }),
     );
-    if (this.opts.simulateHome ?? this.ctx.simulate) {
+    if (this.opts.simulateHome) {
       // The embedded broker may still be starting: the first connection tells us where it is.
       const off = this.mqtt.onConnected(() => {
         off();
@@ -128,7 +128,6 @@ export class SmartHomeService implements SmartHomeApi {
     if (!control)
       throw new EngineError('not_found', `${deviceId} has no control ${entity}`, 'entity');
     const mqtt = this.mqtt;
-    if (!mqtt) throw new EngineError('unavailable', 'MQTT is not running');
     // A command is for now: not queued for a broker that is away (it would switch a light hours later).
     const conn = this.ctx.status().mqtt.state;
     if (conn !== 'connected')
@@ -186,7 +185,6 @@ export class SmartHomeService implements SmartHomeApi {
   }
 
   private startDiscovery(): void {
-    if (!this.mqtt) return;
     const s = this.ctx.settings.get().mqtt;
     const deps = this.deps(this.mqtt);
     // Zigbee2MQTT can announce its devices through Home Assistant discovery too (identifiers
@@ -226,8 +224,3 @@ export class SmartHomeService implements SmartHomeApi {
     }
   }
 }
-
-export const smartHomeService =
-  (opts: SmartHomeOptions = {}): ServiceFactory =>
-  (ctx) =>
-    new SmartHomeService(ctx, opts);

@@ -87,21 +87,31 @@ export function buildAlert(f: Firing, deviceName: string, id: string): Alert {
   return alert;
 }
 
+/** What actions act through; a missing service skips its actions with a warning. */
+export interface ActionTargets {
+  ctx: EngineContext;
+  log: Logger;
+  mqtt?: MqttApi | undefined;
+  smarthome?: SmartHomeApi | undefined;
+}
+
 /**
  * Carries out a fired rule's actions. Each action is independent: a missing MQTT service or a
  * failing command is logged and the others still run.
  */
-export function runActions(ctx: EngineContext, log: Logger, rule: Rule, alert: Alert): void {
+export function runActions(to: ActionTargets, rule: Rule, alert: Alert): void {
+  const { log } = to;
   for (const action of rule.actions) {
     try {
-      runAction(ctx, log, action, alert);
+      runAction(to, action, alert);
     } catch (err) {
       log.warn('rule action failed', { rule: rule.id, action: action.type, error: String(err) });
     }
   }
 }
 
-function runAction(ctx: EngineContext, log: Logger, a: RuleAction, alert: Alert): void {
+function runAction(to: ActionTargets, a: RuleAction, alert: Alert): void {
+  const { ctx, log } = to;
   switch (a.type) {
     case 'notify': {
       // Off: the alert is still recorded and pushed to the dashboard's list, but nothing pops up.
@@ -119,7 +129,7 @@ function runAction(ctx: EngineContext, log: Logger, a: RuleAction, alert: Alert)
       return;
     }
     case 'command': {
-      const home = ctx.service<SmartHomeApi>('smarthome');
+      const home = to.smarthome;
       if (!home)
         return log.warn('rule command skipped: no smart home service', { rule: alert.ruleId });
       const state = home.sendCommand(a.deviceId, a.entity, a.command);
@@ -127,7 +137,7 @@ function runAction(ctx: EngineContext, log: Logger, a: RuleAction, alert: Alert)
       return;
     }
     case 'publish': {
-      const mqtt = ctx.service<MqttApi>('mqtt');
+      const mqtt = to.mqtt;
       if (!mqtt) return log.warn('rule publish skipped: no MQTT service', { rule: alert.ruleId });
       const payload = fillTemplate(a.payload, {
         rule: alert.ruleName ?? alert.ruleId,

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ruleInputSchema,
-  ruleSchema,
   type Alert,
   type Rule,
   type RuleInput,
@@ -11,12 +8,18 @@ import {
 import { EngineError } from '../../../shared/result.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { BleApi, MqttApi } from '../services.js';
+import type { BleApi, MqttApi, SmartHomeApi } from '../services.js';
 import { firstIssue } from '../settings-service.js';
 import { buildAlert, runActions } from './actions.js';
 import { RuleEvaluator, type Firing } from './evaluator.js';
 
 export interface RulesOptions {
+  /** Button presses and dimmer turns to react to. */
+  ble?: BleApi;
+  /** Where alerts and publish actions go. */
+  mqtt?: MqttApi;
+  /** Where command actions go. */
+  smarthome?: SmartHomeApi;
   /** How often durations (held thresholds, offline devices) are checked. */
   tickMs?: number;
   /** Readings older than this do not trigger rules (stored records synced late). */
@@ -25,25 +28,6 @@ export interface RulesOptions {
   keepAlerts?: number;
 }
 
-/** Shown by `serve --simulate`: fires with the simulated strap (its heart rate stays 50..185). */
-export const DEMO_RULE: Rule = ruleSchema.parse({
-  id: 'demo-heart-rate',
-  name: 'Demo: heart rate above 45 bpm',
-  kind: 'threshold',
-  metric: 'heart_rate',
-  op: 'above',
-  value: 45,
-  forSec: 10,
-  cooldownSec: 600,
-  actions: [
-    {
-      type: 'notify',
-      title: 'Heart rate {value} bpm',
-      body: '{device} has been above 45 bpm for 10 s. This is a demo rule: edit or delete it under Rules.',
-    },
-  ],
-});
-
 /**
  * User rules over readings and device states. Conditions live in RuleEvaluator; this service feeds
  * it from the reading bus, the device registry and a clock tick, records alerts and runs actions.
@@ -51,6 +35,7 @@ export const DEMO_RULE: Rule = ruleSchema.parse({
 export class RulesService implements EngineService {
   readonly name = 'rules';
   readonly handlers: Partial<Handlers>;
+  readonly dependsOn: readonly EngineService[];
   private readonly evaluator: RuleEvaluator;
   private readonly log: Logger;
   private readonly alerts: Alert[] = [];
@@ -62,9 +47,10 @@ export class RulesService implements EngineService {
 
   constructor(
     private readonly ctx: EngineContext,
-    opts: RulesOptions = {},
+    private readonly opts: RulesOptions = {},
   ) {
     this.log = ctx.log('rules');
+    this.dependsOn = [opts.ble, opts.mqtt, opts.smarthome].filter((s) => s !== undefined);
     this.tickMs = opts.tickMs ?? 1000;
     this.keepAlerts = opts.keepAlerts ?? 200;
     this.evaluator = new RuleEvaluator(opts.staleMs === undefined ? {} : { staleMs: opts.staleMs });
@@ -77,7 +63,6 @@ export class RulesService implements EngineService {
   }
 
   start(): void {
-    if (this.ctx.simulate) this.seedDemo();
     this.evaluator.setRules(this.ctx.settings.get().rules);
     const { clock } = this.ctx.ports;
     this.offs.push(
@@ -100,8 +85,8 @@ export class RulesService implements EngineService {
 
   /** Button presses and dimmer turns, from the BLE service when there is one. */
   private eventSubscription(): (() => void)[] {
-    const ble = this.ctx.service<BleApi>('ble');
-    if (!ble?.onDeviceEvent) return [];
+    const ble = this.opts.ble;
+    if (!ble) return [];
     const { clock } = this.ctx.ports;
     return [ble.onDeviceEvent((e) => this.handle(() => this.evaluator.onEvent(e, clock.now())))];
   }
@@ -145,12 +130,13 @@ export class RulesService implements EngineService {
       this.alerts.splice(0, this.alerts.length - this.keepAlerts);
     this.log.info('rule fired', { rule: f.rule.id, device: f.deviceId, value: f.value });
     this.ctx.events.emit('alerts', [alert]);
-    runActions(this.ctx, this.log, f.rule, alert);
+    runActions(
+      { ctx: this.ctx, log: this.log, mqtt: this.opts.mqtt, smarthome: this.opts.smarthome },
+      f.rule,
+      alert,
+    );
     try {
-      // Optional member access keeps rules working with an MQTT service that has no alerts bridge.
-      const mqtt = this.ctx.service<MqttApi>('mqtt') as
-        { publishAlert?: (a: Alert) => void } | undefined;
-      mqtt?.publishAlert?.(alert);
+      this.opts.mqtt?.publishAlert(alert);
     } catch (err) {
       this.log.warn('alert not published', { rule: f.rule.id, error: String(err) });
     }
@@ -180,21 +166,5 @@ export class RulesService implements EngineService {
     if (!rules.some((r) => r.id === id)) throw new EngineError('not_found', `no rule ${id}`, 'id');
     this.ctx.settings.update({ rules: rules.filter((r) => r.id !== id) });
     return { id };
-  }
-
-  /**
-   * `serve --simulate` on a fresh data directory gets one rule that fires, so the demo shows a
-   * notification. A marker file keeps a user's deletion from being undone on the next start.
-   */
-  private seedDemo(): void {
-    const marker = join(this.ctx.ports.paths.dataDir, '.demo-rule-added');
-    if (existsSync(marker) || this.ctx.settings.get().rules.length > 0) return;
-    try {
-      this.ctx.settings.update({ rules: [DEMO_RULE] });
-      writeFileSync(marker, `${new Date(this.ctx.ports.clock.now()).toISOString()}\n`);
-      this.log.info('added the demo rule for the simulation', { rule: DEMO_RULE.id });
-    } catch (err) {
-      this.log.warn('could not add the demo rule', { error: String(err) });
-    }
   }
 }

@@ -1,6 +1,6 @@
 import type { JobState } from '../../../shared/contract/index.js';
 import { EngineError } from '../../../shared/result.js';
-import type { EngineContext, Handlers } from '../context.js';
+import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, JobSpec, SchedulerApi } from '../services.js';
 import { effectiveInterval, isSyncJob } from './backoff.js';
@@ -21,6 +21,8 @@ import { JobMemory } from './job-memory.js';
 import { osNetworkMonitor, type NetworkMonitor } from './network.js';
 
 export interface SchedulerOptions {
+  /** Where job state is remembered across restarts (its database); in memory without it. */
+  history?: HistoryApi;
   /** Defaults to the OS's interfaces (some non-loopback address means online). */
   network?: NetworkMonitor;
   /**
@@ -36,8 +38,9 @@ export interface SchedulerOptions {
  * come from ctx.ports.clock only, so tests run it on a controllable clock.
  */
 export class SchedulerService implements SchedulerApi {
-  readonly name = 'scheduler' as const;
+  readonly name = 'scheduler';
   readonly handlers: Partial<Handlers>;
+  readonly dependsOn: readonly EngineService[];
   private readonly jobs = new Map<string, Job>();
   private readonly log: Logger;
   private readonly network: NetworkMonitor;
@@ -56,8 +59,10 @@ export class SchedulerService implements SchedulerApi {
     this.log = ctx.log('scheduler');
     this.network = opts.network ?? osNetworkMonitor;
     this.tickMs = opts.tickMs ?? 30_000;
-    // Undefined at run time while the history is not open, despite the interface's type.
-    this.memory = new JobMemory(() => ctx.service<HistoryApi>('history')?.db, this.log);
+    const history = opts.history;
+    this.dependsOn = history ? [history] : [];
+    // Started after the history: its database is open by then, or could not be opened.
+    this.memory = new JobMemory(() => history?.db, this.log);
     this.handlers = {
       listJobs: () => this.list(),
       runJob: async ({ name }) => {

@@ -1,0 +1,19 @@
+import type { Composition } from '../engine/context.js';
+import { composeServices, serviceList, type ComposeOptions } from '../engine/compose.js';
+import { DemoSetup } from './demo-rule.js';
+
+/**
+ * The demo: the production services, with a simulated radio and a scripted smart home on the
+ * embedded broker, and a demo rule. Hosts pick it when simulation is on; the engine itself does
+ * not know it is a demo.
+ */
+export const demoComposition =
+  (o: ComposeOptions = {}): Composition =>
+  (ctx) => {
+    const s = composeServices(ctx, {
+      ...o,
+      ble: { simulate: true, ...o.ble },
+      smarthome: { simulateHome: true, ...o.smarthome },
+    });
+    return [new DemoSetup(ctx), ...serviceList(s)];
+  };

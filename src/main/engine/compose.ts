@@ -1,0 +1,70 @@
+/**
+ * The composition root: builds every domain service with the services it uses passed in, typed.
+ * No service looks another up; what a service needs is visible in its options, and the engine
+ * derives the start order from those dependencies (service-order.ts).
+ *
+ * Hosts choose a composition: the default one below, or the demo's (src/main/demo), which adds
+ * simulated devices around the same services. Tests build smaller ones by hand.
+ */
+import type { Composition, EngineContext, EngineService } from './context.js';
+import { HistoryService, type HistoryServiceOptions } from './history/history-service.js';
+import { SchedulerService, type SchedulerOptions } from './scheduler/scheduler-service.js';
+import { MqttService, type MqttServiceOptions } from './mqtt/service.js';
+import { SmartHomeService, type SmartHomeOptions } from './mqtt/smarthome-service.js';
+import { WearableBridge } from './mqtt/bridge.js';
+import { GatewayPeers } from './mqtt/gateways.js';
+import { BleService, type BleServiceOptions } from './ble/service.js';
+import { RulesService, type RulesOptions } from './rules/rules-service.js';
+
+/** Per-service options; the dependencies themselves are wired here. */
+export interface ComposeOptions {
+  history?: Omit<HistoryServiceOptions, 'ownHousekeeping'>;
+  scheduler?: Omit<SchedulerOptions, 'history'>;
+  mqtt?: Omit<MqttServiceOptions, 'history'>;
+  smarthome?: Omit<SmartHomeOptions, 'mqtt'>;
+  ble?: Omit<BleServiceOptions, 'scheduler' | 'history'>;
+  rules?: Omit<RulesOptions, 'ble' | 'mqtt' | 'smarthome'>;
+}
+
+/** Every domain service of a full engine, by role. */
+export interface Services {
+  history: HistoryService;
+  scheduler: SchedulerService;
+  mqtt: MqttService;
+  smarthome: SmartHomeService;
+  ble: BleService;
+  bridge: WearableBridge;
+  gateways: GatewayPeers;
+  rules: RulesService;
+}
+
+export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Services {
+  const history = new HistoryService(ctx, { ...o.history, ownHousekeeping: false });
+  const scheduler = new SchedulerService(ctx, { ...o.scheduler, history });
+  scheduler.register(history.housekeepingJob());
+  const mqtt = new MqttService(ctx, { ...o.mqtt, history });
+  const smarthome = new SmartHomeService(ctx, { ...o.smarthome, mqtt });
+  const ble = new BleService(ctx, { ...o.ble, scheduler, history });
+  const bridge = new WearableBridge(ctx, { mqtt, ble });
+  const gateways = new GatewayPeers(ctx, mqtt);
+  const rules = new RulesService(ctx, { ...o.rules, ble, mqtt, smarthome });
+  return { history, scheduler, mqtt, smarthome, ble, bridge, gateways, rules };
+}
+
+/** The services as the engine takes them (it orders them by their dependencies). */
+export const serviceList = (s: Services): EngineService[] => [
+  s.history,
+  s.scheduler,
+  s.mqtt,
+  s.smarthome,
+  s.ble,
+  s.bridge,
+  s.gateways,
+  s.rules,
+];
+
+/** The production composition: every domain service, no simulated devices. */
+export const defaultComposition =
+  (o: ComposeOptions = {}): Composition =>
+  (ctx) =>
+    serviceList(composeServices(ctx, o));
