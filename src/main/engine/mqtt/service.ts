@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Alert, MqttStatus } from '../../../shared/contract/index.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { EngineContext, Handlers, ServiceFactory } from '../context.js';
+import { openDatabase } from '../history/db.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
 import { WearableBridge } from './bridge.js';
@@ -313,9 +314,11 @@ export class MqttService implements MqttApi {
     } catch {
       // History failed to open its database: keep the outbox in a file of our own.
     }
-    const db = new Database(join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    const { db } = openDatabase({
+      file: join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'),
+      log: this.log,
+      now: () => this.ctx.ports.clock.now(),
+    });
     this.ownDb = db;
     return db;
   }
