@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/main/engine/ble/backoff.js';
+import { DEFAULT_BACKOFF } from '../../../src/main/engine/ble/backoff.js';
 import { BleService } from '../../../src/main/engine/ble/service.js';
 import { createSimWorld, SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { backoffDelay } from '../../../src/shared/backoff.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 

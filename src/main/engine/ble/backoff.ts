@@ -1,22 +1,9 @@
-export interface BackoffOptions {
-  /** First delay after a drop. */
-  baseMs: number;
-  /** Never wait longer than this (60 s for BLE reconnects). */
-  capMs: number;
-}
+import type { BackoffOptions } from '../../../shared/backoff.js';
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, capMs: 60_000 };
+export type { BackoffOptions };
 
 /**
- * Exponential backoff with "equal jitter": half the delay is fixed, half random, so devices that
- * dropped together (a gateway reboot) do not reconnect in lockstep, yet never retry at once.
- * `attempt` counts from 0; `random` in [0, 1).
+ * BLE reconnects: 250 ms doubling to 60 s, with equal jitter so devices that dropped together (a
+ * gateway reboot) do not reconnect in lockstep, yet never retry at once.
  */
-export function backoffDelay(
-  attempt: number,
-  opts: BackoffOptions,
-  random = Math.random(),
-): number {
-  const exp = Math.min(opts.capMs, opts.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(exp / 2 + (exp / 2) * random);
-}
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, capMs: 60_000, jitter: 'equal' };

@@ -2,7 +2,7 @@ import type { DeviceKind, DevicePatch, Transport } from '../../../shared/model.j
 import type { EngineContext } from '../context.js';
 import type { HistoryApi } from '../services.js';
 import type { Logger } from '../logging.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from '../../../shared/backoff.js';
 import {
   createDecoderState,
   decodeCharacteristic,

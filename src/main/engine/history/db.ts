@@ -25,10 +25,11 @@ const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUP
 class CorruptDatabase extends Error {}
 
 /**
- * Opens (creating if needed) the history database: WAL, synchronous=NORMAL (a process crash loses
- * nothing committed; a power cut may lose the last transactions but never corrupts), incremental
- * auto-vacuum, then the migrations. A corrupt file is moved aside with its WAL/SHM and a fresh one
- * created: the user's data is kept for recovery, never silently deleted.
+ * Opens (creating if needed) a Homebeat database, the one way any file gets its schema (see
+ * migrations.ts): WAL, synchronous=NORMAL (a process crash loses nothing committed; a power cut
+ * may lose the last transactions but never corrupts), incremental auto-vacuum, then the
+ * migrations. A corrupt file is moved aside with its WAL/SHM and a fresh one created: the user's
+ * data is kept for recovery, never silently deleted.
  */
 export function openDatabase(opts: OpenOptions): OpenResult {
   try {

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Schema migrations, versioned by PRAGMA user_version: MIGRATIONS[i] takes the schema from version
- * i to i + 1. Append only; never edit a shipped migration.
+ * The schema of the whole database (homebeat.db, and the MQTT outbox's own file when the history
+ * cannot open it): history, the MQTT outbox and the scheduler's jobs. Every table is created here
+ * and nowhere else, so each has a migration path. Versioned by PRAGMA user_version: MIGRATIONS[i]
+ * takes the schema from version i to i + 1. Append only; never edit a shipped migration.
  *
  * Storage is compact because a 1 Hz strap writes 2.6M rows a month: readings are keyed by a small
  * integer series id (device + metric, from the `series` dictionary) and ts, in a WITHOUT ROWID
@@ -74,5 +76,31 @@ export const MIGRATIONS: ((db: Database.Database) => void)[] = [
   (db) => {
     // Small facts about the file itself (clean_shutdown, see ReadingStore).
     db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  },
+  (db) => {
+    // The MQTT outbox (see Outbox) and the scheduler's job memory (see JobStore). Releases up to
+    // v2 had those classes create them on the fly, so a file may already hold them, with rows:
+    // IF NOT EXISTS keeps those; the definitions are the ones those releases used.
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS mqtt_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        topic TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        qos INTEGER NOT NULL,
+        retain INTEGER NOT NULL,
+        coalesce INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS mqtt_outbox_coalesce ON mqtt_outbox (topic) WHERE coalesce = 1;
+      CREATE TABLE IF NOT EXISTS scheduler_jobs (
+        name TEXT PRIMARY KEY,
+        last_run INTEGER,
+        last_success INTEGER,
+        failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        sync INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL
+      );
+    `);
   },
 ];

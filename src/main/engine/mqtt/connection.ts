@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { backoffDelay } from '../../../shared/backoff.js';
 import type { MqttStatus } from '../../../shared/contract/index.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
@@ -166,10 +167,9 @@ export class BrokerConnection {
   private scheduleRetry(url: string, refused: boolean): void {
     if (this.closed) return;
     this.attempt += 1;
-    const { baseMs, capMs } = this.o.backoff;
-    const raw = Math.min(capMs, baseMs * 2 ** Math.min(this.attempt - 1, 20));
     // A refusal (bad password) will not fix itself quickly: wait the longest delay.
-    const delay = Math.round((refused ? capMs : raw) * (0.8 + Math.random() * 0.4));
+    const attempt = refused ? Infinity : this.attempt - 1;
+    const delay = backoffDelay(attempt, { ...this.o.backoff, jitter: 0.2 });
     const reason = describeError(this.lastError, url);
     this.o.setStatus({
       state: refused ? 'error' : 'reconnecting',

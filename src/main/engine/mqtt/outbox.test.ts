@@ -1,16 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../history/db.js';
+import { Logging } from '../logging.js';
 import { Outbox } from './outbox.js';
+
+const log = new Logging().logger('test');
 
 const dirs: string[] = [];
 function openDb(dir?: string): { db: Database.Database; dir: string } {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'homebeat-outbox-'));
   if (!dir) dirs.push(d);
-  const db = new Database(join(d, 'o.sqlite'));
-  db.pragma('journal_mode = WAL');
+  const { db } = openDatabase({ file: join(d, 'o.sqlite'), log, now: Date.now });
   return { db, dir: d };
 }
 afterEach(() => {

@@ -18,6 +18,9 @@ export interface OutboxRow {
  * offline in an in-memory queue before they ever reach the store. With our own table the order is
  * the row id, coalescing is one DELETE, the drain is paced by the sender, and nothing depends on a
  * packet id surviving a restart.
+ *
+ * The table is part of the database schema (history/migrations.ts): open the file with
+ * openDatabase() first.
  */
 export class Outbox {
   private readonly insert: Database.Statement;
@@ -41,16 +44,6 @@ export class Outbox {
   private readonly coalescingById = new Map<number, string>();
 
   constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS mqtt_outbox (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      topic TEXT NOT NULL,
-      payload BLOB NOT NULL,
-      qos INTEGER NOT NULL,
-      retain INTEGER NOT NULL,
-      coalesce INTEGER NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS mqtt_outbox_coalesce ON mqtt_outbox (topic) WHERE coalesce = 1;`);
     this.insert = db.prepare(
       'INSERT INTO mqtt_outbox (topic, payload, qos, retain, coalesce, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, settle } from '../../../../test/helpers/clock.js';
+import { openDatabase } from '../history/db.js';
+import { Logging } from '../logging.js';
 import { Outbox } from './outbox.js';
 import { OutboxSender, type PublishTarget } from './sender.js';
 
@@ -24,7 +26,11 @@ let outbox: Outbox;
 let clock: ManualClock;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'homebeat-sender-'));
-  db = new Database(join(dir, 'o.sqlite'));
+  db = openDatabase({
+    file: join(dir, 'o.sqlite'),
+    log: new Logging().logger('test'),
+    now: Date.now,
+  }).db;
   outbox = new Outbox(db);
   clock = new ManualClock();
 });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Alert, MqttStatus } from '../../../shared/contract/index.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
+import { openDatabase } from '../history/db.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
 import { BrokerConnection } from './connection.js';
@@ -304,9 +305,11 @@ export class MqttService implements MqttApi {
     // Started after the history: its database is open now, unless it failed to open.
     const shared = this.opts.history?.db;
     if (shared) return shared;
-    const db = new Database(join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    const { db } = openDatabase({
+      file: join(this.ctx.ports.paths.dataDir, 'mqtt-outbox.sqlite'),
+      log: this.log,
+      now: () => this.ctx.ports.clock.now(),
+    });
     this.ownDb = db;
     return db;
   }

@@ -9,17 +9,6 @@ export const DEFAULT_BACKOFF: BackoffSpec = {
   capMs: 3_600_000,
 };
 
-/** Delay before retry number `failures` (1 = after the first failure), never above the cap. */
-export function backoffDelay(spec: BackoffSpec, failures: number): number {
-  const n = Math.max(1, Math.floor(failures));
-  const raw =
-    spec.policy === 'linear'
-      ? spec.baseMs * n
-      : // 2^(n-1) overflows to Infinity for huge n, which the cap then bounds.
-        spec.baseMs * Math.pow(2, n - 1);
-  return Math.max(0, Math.min(spec.capMs, raw));
-}
-
 /** The period a periodic job waits between runs: stretched on battery by `factor` (>= 1). */
 export function effectiveInterval(everyMs: number, onBattery: boolean, factor: number): number {
   return onBattery ? Math.round(everyMs * Math.max(1, factor)) : everyMs;

@@ -28,22 +28,14 @@ interface Row {
  * The scheduler's table in the history database, so a restart neither forgets "Last sync ..." nor
  * restarts every period from zero. Written once per finished run (one upsert), read once at start.
  * Rows of jobs that are unregistered stay: services unregister their jobs when they stop, and the
- * next start needs exactly those rows.
+ * next start needs exactly those rows. The table is part of the database schema
+ * (history/migrations.ts).
  */
 export class JobStore {
   private readonly upsert: Database.Statement;
   private readonly selectAll: Database.Statement;
 
   constructor(db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS scheduler_jobs (
-      name TEXT PRIMARY KEY,
-      last_run INTEGER,
-      last_success INTEGER,
-      failures INTEGER NOT NULL DEFAULT 0,
-      last_error TEXT,
-      sync INTEGER NOT NULL DEFAULT 0,
-      updated INTEGER NOT NULL
-    )`);
     this.upsert = db.prepare(`INSERT INTO scheduler_jobs
         (name, last_run, last_success, failures, last_error, sync, updated)
       VALUES (@name, @last_run, @last_success, @failures, @last_error, @sync, @updated)

@@ -1,7 +1,8 @@
+import { backoffDelay } from '../../../shared/backoff.js';
 import type { JobState } from '../../../shared/contract/index.js';
 import type { Clock } from '../ports.js';
 import type { JobSpec } from '../services.js';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
 import type { RememberedJob } from './job-store.js';
 
 /**
@@ -117,7 +118,7 @@ export function applyOutcome(
     job.state = s;
     if (job.spec.kind === 'periodic' && !job.spec.backoff) planInterval(job, now, intervalOf);
     else {
-      const d = backoffDelay(job.spec.backoff ?? DEFAULT_BACKOFF, s.failures);
+      const d = backoffDelay(s.failures - 1, job.spec.backoff ?? DEFAULT_BACKOFF);
       setNext(job, now + d, d, false);
     }
   }
@@ -137,7 +138,7 @@ export function resumeJob(job: Job, r: RememberedJob, now: number, intervalOf: I
   const initial = spec.initialDelayMs ?? 0;
   // Planned from when the last outcome was recorded, as applyOutcome would have done.
   if (r.failures > 0 && (spec.kind === 'oneoff' || spec.backoff)) {
-    const d = backoffDelay(spec.backoff ?? DEFAULT_BACKOFF, r.failures);
+    const d = backoffDelay(r.failures - 1, spec.backoff ?? DEFAULT_BACKOFF);
     setNext(job, r.updated + d, d, false);
   } else if (spec.kind === 'periodic' && r.lastRun !== null)
     planInterval(job, r.updated, intervalOf);

@@ -1,4 +1,5 @@
 import type { HomebeatApi } from '../../../shared/api';
+import { backoffDelay } from '../../../shared/backoff';
 import type { EventBatch } from '../../../shared/contract/index';
 import type { Result } from '../../../shared/result';
 
@@ -92,10 +93,12 @@ export class WsClient {
       }
       if (this.closed) return;
       this.setState(this.everOpened ? 'reconnecting' : 'connecting', false);
-      const min = this.opts.minDelayMs ?? 300;
-      const max = this.opts.maxDelayMs ?? 10_000;
       // Exponential backoff with jitter, so many tabs do not hammer a restarting server together.
-      const delay = Math.min(max, min * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+      const delay = backoffDelay(this.attempt++, {
+        baseMs: this.opts.minDelayMs ?? 300,
+        capMs: this.opts.maxDelayMs ?? 10_000,
+        jitter: 0.25,
+      });
       this.retryTimer = setTimeout(() => this.open(), delay);
     };
   }
