@@ -68,12 +68,15 @@ const IPC_SYNTAX = [
   })),
 ];
 
-/** Dynamic `import('…')` and type `import('…')` escape no-restricted-imports: these catch them. */
-const dynamicImports = ({ forbidden, message }) =>
-  forbidden.map((re) => ({
-    selector: `:matches(ImportExpression, TSImportType)[source.value=/${re}/]`,
-    message,
-  }));
+/**
+ * Dynamic `import('…')`, type `import('…')` and `require('…')` (createRequire) escape
+ * no-restricted-imports: these catch them.
+ */
+const otherImports = ({ forbidden, message }) =>
+  forbidden.flatMap((re) => [
+    { selector: `:matches(ImportExpression, TSImportType)[source.value=/${re}/]`, message },
+    { selector: `CallExpression[callee.name="require"][arguments.0.value=/${re}/]`, message },
+  ]);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
@@ -101,7 +104,7 @@ export default tseslint.config(
           ],
         },
       ],
-      'no-restricted-syntax': ['error', ...IPC_SYNTAX, ...dynamicImports(area)],
+      'no-restricted-syntax': ['error', ...IPC_SYNTAX, ...otherImports(area)],
     },
   })),
   {

@@ -34,6 +34,7 @@ const refused: Record<string, { cases: Case[]; says: string }> = {
       ['src/main/engine/x.ts', "export const m = await import('electron');"],
       ['src/main/engine/x.ts', "export const m = await import('../demo/home.js');"],
       ['src/main/engine/x.ts', "export type W = import('../electron/window.js').WindowManager;"],
+      ['src/main/engine/ble/x.ts', "export const { app } = require('electron');"],
     ],
   },
   serve: {
