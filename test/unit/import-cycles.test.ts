@@ -27,7 +27,7 @@ const edges = (tree: DependencyTree): Set<string> =>
 
 describe('imports in src', () => {
   it('form no cycle, counting type-only imports', async () => {
-    const [strict, runtime] = await Promise.all([parse(false), parse(true)]);
+    const strict = await parse(false);
 
     // A relative import the resolver could not follow would hide its cycles: none may be lost.
     const unresolved = Object.values(strict).flatMap((deps) =>
@@ -38,8 +38,10 @@ describe('imports in src', () => {
     expect(unresolved, 'relative imports dpdm could not resolve').toEqual([]);
     expect(Object.keys(strict).filter((f) => f.startsWith('src/')).length).toBeGreaterThan(100);
 
-    const runs = edges(runtime);
-    const cycles = parseCircular(strict).map((cycle) => {
+    const found = parseCircular(strict);
+    // Only when there is something to report: which cycles would also exist at run time.
+    const runs = found.length > 0 ? edges(await parse(true)) : new Set<string>();
+    const cycles = found.map((cycle) => {
       const links = cycle.map((file, i) => `${file} -> ${cycle[(i + 1) % cycle.length]}`);
       const atRunTime = links.every((link) => runs.has(link));
       return `${[...cycle, cycle[0]].join(' -> ')}${atRunTime ? '' : '  (type-only)'}`;
