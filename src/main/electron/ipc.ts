@@ -1,5 +1,6 @@
+import type { EventBatch } from '../../shared/contract/index.js';
 import type { Result } from '../../shared/result.js';
-import { IPC_REQUEST } from '../../shared/ipc.js';
+import { IPC_EVENTS, IPC_REQUEST } from '../../shared/ipc.js';
 
 /** The parts of Electron's ipcMain and event the checked handler needs (faked in tests). */
 export interface IpcMainLike {
@@ -37,6 +38,16 @@ export function registerCheckedIpc(o: CheckedIpcOptions): () => void {
     return o.request(method, input);
   });
   return () => o.ipcMain.removeHandler(IPC_REQUEST);
+}
+
+/** The part of a BrowserWindow that events are sent through (faked in tests). */
+export interface EventTargetWindow {
+  webContents: { isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
+}
+
+/** Sends one batch of engine events to the window's page; a closed page gets nothing. */
+export function sendEvents(win: EventTargetWindow | null, batch: EventBatch): void {
+  if (win && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENTS, batch);
 }
 
 /** Trusted: the packaged renderer's index.html, or the dev server's origin in development. */

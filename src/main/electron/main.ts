@@ -14,7 +14,6 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import { CSP } from '../serve/static.js';
-import { IPC_EVENTS } from '../../shared/ipc.js';
 import type { NotificationPayload } from '../../shared/contract/index.js';
 import { wantsSimulation } from '../engine/data-dir.js';
 import { defaultComposition } from '../engine/compose.js';
@@ -30,7 +29,7 @@ import {
   confSchema,
   openSettingsStore,
 } from '../engine/store-settings.js';
-import { registerCheckedIpc, trustedUrlPredicate } from './ipc.js';
+import { registerCheckedIpc, sendEvents, trustedUrlPredicate } from './ipc.js';
 import { HIDDEN_ARG, LoginItem } from './login-item.js';
 import { electronPowerEvents, SafeStorageSecretStore } from './ports.js';
 import { TrayService } from './tray.js';
@@ -147,10 +146,7 @@ async function boot(): Promise<void> {
     isTrustedUrl: trustedUrlPredicate(rendererFile, devUrl),
     onRejected: (reason, url) => log.warn('IPC call refused', { reason, url }),
   });
-  offEvents = engine.subscribe((batch) => {
-    const win = windows.current;
-    if (win && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENTS, batch);
-  });
+  offEvents = engine.subscribe((batch) => sendEvents(windows.current, batch));
 
   const loginItem = new LoginItem({
     platform: process.platform,

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../shared/contract/index.js';
-import { registerCheckedIpc, trustedUrlPredicate, type IpcEventLike } from './ipc.js';
+import { IPC_EVENTS } from '../../shared/ipc.js';
+import { registerCheckedIpc, sendEvents, trustedUrlPredicate, type IpcEventLike } from './ipc.js';
 import { desktopEntry, HIDDEN_ARG, LoginItem } from './login-item.js';
 import { SafeStorageSecretStore } from './ports.js';
 import { TrayService, type TrayLike } from './tray.js';
@@ -226,6 +227,20 @@ describe('checked IPC handler', () => {
       ok: false,
     });
     expect(requests).toEqual([]);
+  });
+
+  it('sends engine events to a live page on the events channel, and none to a closed one', () => {
+    const sent: unknown[][] = [];
+    let destroyed = false;
+    const win = {
+      webContents: { isDestroyed: () => destroyed, send: (...a: unknown[]) => void sent.push(a) },
+    };
+    const batch = { navigate: { route: '/rules' } };
+    sendEvents(win, batch);
+    destroyed = true;
+    sendEvents(win, batch);
+    sendEvents(null, batch);
+    expect(sent).toEqual([[IPC_EVENTS, batch]]);
   });
 });
 
