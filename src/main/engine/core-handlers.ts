@@ -1,9 +1,22 @@
 import { EngineError } from '../../shared/result.js';
-import type { EngineService, Handlers } from './context.js';
-import type { Engine } from './engine.js';
+import type { EngineStatus } from '../../shared/contract/index.js';
+import type { Handlers } from './context.js';
+import type { DeviceRegistry } from './devices.js';
+import type { Logging } from './logging.js';
+import type { SettingsService } from './settings-service.js';
+
+/** What the core handlers act on: the engine's own state and operations. */
+export interface CoreTarget {
+  status(): EngineStatus;
+  readonly devices: DeviceRegistry;
+  readonly settings: SettingsService;
+  readonly logging: Logging;
+  setPaused(paused: boolean): void;
+  syncNow(): Promise<string[]>;
+}
 
 /** The engine's own request handlers (status, devices, settings, pause, sync). */
-export function coreHandlers(engine: Engine, _services: EngineService[]): Partial<Handlers> {
+export function coreHandlers(engine: CoreTarget): Partial<Handlers> {
   return {
     getStatus: () => engine.status(),
     listDevices: () => engine.devices.list(),

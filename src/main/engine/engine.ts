@@ -101,7 +101,7 @@ export class Engine {
     this.handlers = Object.assign(
       {},
       ...this.services.map((s) => s.handlers ?? {}),
-      coreHandlers(this, this.services),
+      coreHandlers(this),
     ) as Partial<Handlers>;
   }
 
