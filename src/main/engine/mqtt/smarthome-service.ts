@@ -13,7 +13,6 @@ import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
 import type { DialectHost, SmartHomeDialect } from './dialect.js';
 import { EntityStates } from './entity-states.js';
-import { SimHome, simHomeEndpoint } from './simhome/simhome.js';
 
 export interface SmartHomeOptions {
   /** The broker connection the devices are found and commanded through. */
@@ -22,10 +21,6 @@ export interface SmartHomeOptions {
   dialects: readonly SmartHomeDialect[];
   /** How long a command may stay pending before it is reported failed. */
   commandTimeoutMs?: number;
-  /** Run the scripted smart home (default off). */
-  simulateHome?: boolean;
-  /** The scripted devices' tick (sensor drift, door). */
-  simTickMs?: number;
 }
 
 /** Bad-input reports remembered (per topic and kind of problem) before the memory starts over. */
@@ -41,13 +36,11 @@ export class SmartHomeService implements SmartHomeApi {
   private readonly reported = new Set<string>();
   private readonly mqtt: MqttApi;
   private readonly dialects: readonly SmartHomeDialect[];
-  private sim?: SimHome;
   private offs: (() => void)[] = [];
-  private disposed = false;
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly opts: SmartHomeOptions,
+    opts: SmartHomeOptions,
   ) {
     this.log = ctx.log('mqtt.smarthome');
     this.mqtt = opts.mqtt;
@@ -84,22 +77,10 @@ export class SmartHomeService implements SmartHomeApi {
         this.discover();
       }),
     );
-    if (this.opts.simulateHome) {
-      // The embedded broker may still be starting: the first connection tells us where it is.
-      const off = this.mqtt.onConnected(() => {
-        off();
-        void this.startSim();
-      });
-      this.offs.push(off);
-      if (this.ctx.status().mqtt.state === 'connected') void this.startSim();
-    }
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
+  dispose(): void {
     for (const off of this.offs.splice(0)) off();
-    await this.sim?.dispose();
-    this.sim = undefined;
     this.forget(false);
     this.tracker.dispose();
   }
@@ -120,11 +101,6 @@ export class SmartHomeService implements SmartHomeApi {
       this.ctx.events.emit('commandState', [failed]);
       return failed;
     }
-  }
-
-  /** The scripted smart home, when running (tests drive it). */
-  get simHome(): SimHome | undefined {
-    return this.sim;
   }
 
   private send(deviceId: string, entity: string, command: Command): CommandState {
@@ -203,25 +179,5 @@ export class SmartHomeService implements SmartHomeApi {
     if (this.reported.size >= MAX_REPORTED) this.reported.clear();
     this.reported.add(key);
     this.log.warn(`ignored MQTT input: ${reason}`, { topic, reason, ...detail });
-  }
-
-  private async startSim(): Promise<void> {
-    if (this.disposed || this.sim) return;
-    const endpoint = simHomeEndpoint(this.ctx);
-    if (!endpoint) return this.log.warn('scripted smart home: no broker to connect to');
-    const s = this.ctx.settings.get().mqtt;
-    this.sim = new SimHome({
-      ...endpoint,
-      discoveryPrefix: s.discoveryPrefix,
-      z2mBase: s.zigbee2mqttBase,
-      tickMs: this.opts.simTickMs,
-      log: this.log.child('simhome'),
-    });
-    try {
-      await this.sim.start();
-      this.log.info('scripted smart home running', { url: endpoint.url });
-    } catch (err) {
-      this.log.warn('scripted smart home could not connect', { error: String(err) });
-    }
   }
 }
