@@ -15,6 +15,7 @@ import type { EngineContext, EngineService } from '../src/main/engine/context.js
 import { HistoryService } from '../src/main/engine/history/history-service.js';
 import { MqttService } from '../src/main/engine/mqtt/service.js';
 import { SmartHomeService } from '../src/main/engine/mqtt/smarthome-service.js';
+import { builtinDialects } from '../src/main/engine/compose.js';
 import { WearableBridge } from '../src/main/engine/mqtt/bridge.js';
 import { GatewayPeers } from '../src/main/engine/mqtt/gateways.js';
 import type { HistoryApi, MqttApi } from '../src/main/engine/services.js';
@@ -99,7 +100,7 @@ interface Built {
 function full(ctx: EngineContext): Built {
   const history = new HistoryService(ctx);
   const mqtt = new MqttService(ctx, { history });
-  const smarthome = new SmartHomeService(ctx, { mqtt, simulateHome: false });
+  const smarthome = new SmartHomeService(ctx, { mqtt, dialects: builtinDialects() });
   const bridge = new WearableBridge(ctx, { mqtt });
   const gateways = new GatewayPeers(ctx, mqtt);
   return { services: [history, mqtt, smarthome, bridge, gateways], mqtt, history };

@@ -23,7 +23,15 @@ export type DeviceKind =
   | 'gateway'
   | 'other';
 
-export type DeviceSource = 'ble' | 'bthome' | 'ha_discovery' | 'zigbee2mqtt' | 'homebeat_gateway';
+/** Where a device comes from: a radio, another Homebeat gateway, or the dialect that owns it. */
+export type DeviceSource = 'ble' | 'bthome' | 'homebeat_gateway' | SmartHomeSource;
+
+/**
+ * A smart-home dialect's own name for its devices: the built-in ones, or any other dialect's (the
+ * engine takes its dialects from the composition, so the list is open; the dashboard shows an
+ * unknown one as it is).
+ */
+export type SmartHomeSource = 'ha_discovery' | 'zigbee2mqtt' | (string & {});
 
 /** A control the dashboard or a rule can drive; `entity` is the transport's own handle. */
 export interface DeviceControl {

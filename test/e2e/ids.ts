@@ -1,6 +1,6 @@
 /**
  * The simulated household's ids, as `serve --simulate` creates it (src/main/engine/ble/sim/world.ts
- * and src/main/engine/mqtt/simhome). Kept here so a renamed device fails one place.
+ * and src/main/demo/home). Kept here so a renamed device fails one place.
  */
 export const STRAP = 'c0:ff:ee:00:00:01';
 /** Left unpaired by the demo, for the pairing test. */

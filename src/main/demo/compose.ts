@@ -1,6 +1,7 @@
 import type { Composition } from '../engine/context.js';
 import { composeServices, serviceList, type ComposeOptions } from '../engine/compose.js';
 import { DemoSetup } from './demo-rule.js';
+import { DemoHome } from './home/demo-home.js';
 
 /**
  * The demo: the production services, with a simulated radio and a scripted smart home on the
@@ -13,7 +14,6 @@ export const demoComposition =
     const s = composeServices(ctx, {
       ...o,
       ble: { simulate: true, ...o.ble },
-      smarthome: { simulateHome: true, ...o.smarthome },
     });
-    return [new DemoSetup(ctx), ...serviceList(s)];
+    return [new DemoSetup(ctx), ...serviceList(s), new DemoHome(ctx, { mqtt: s.mqtt })];
   };

@@ -11,6 +11,9 @@ import { HistoryService, type HistoryServiceOptions } from './history/history-se
 import { SchedulerService, type SchedulerOptions } from './scheduler/scheduler-service.js';
 import { MqttService, type MqttServiceOptions } from './mqtt/service.js';
 import { SmartHomeService, type SmartHomeOptions } from './mqtt/smarthome-service.js';
+import type { SmartHomeDialect } from './mqtt/dialect.js';
+import { HaDialect } from './mqtt/ha/ha-dialect.js';
+import { Z2mDialect } from './mqtt/z2m/z2m-dialect.js';
 import { WearableBridge } from './mqtt/bridge.js';
 import { GatewayPeers } from './mqtt/gateways.js';
 import { BleService, type BleServiceOptions } from './ble/service.js';
@@ -21,10 +24,17 @@ export interface ComposeOptions {
   history?: Omit<HistoryServiceOptions, 'ownHousekeeping'>;
   scheduler?: Omit<SchedulerOptions, 'history'>;
   mqtt?: Omit<MqttServiceOptions, 'history'>;
-  smarthome?: Omit<SmartHomeOptions, 'mqtt'>;
+  /** `dialects` defaults to the built-in ones (builtinDialects). */
+  smarthome?: Omit<SmartHomeOptions, 'mqtt' | 'dialects'> & { dialects?: SmartHomeDialect[] };
   ble?: Omit<BleServiceOptions, 'scheduler' | 'history'>;
   rules?: Omit<RulesOptions, 'ble' | 'mqtt' | 'smarthome'>;
 }
+
+/**
+ * The smart-home dialects a default engine speaks, one entry each. Home Assistant discovery comes
+ * first: Zigbee2MQTT shadows some of its devices (its own discovery of them), not the other way.
+ */
+export const builtinDialects = (): SmartHomeDialect[] => [new HaDialect(), new Z2mDialect()];
 
 /** Every domain service of a full engine, by role. */
 export interface Services {
@@ -43,7 +53,11 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
   const scheduler = new SchedulerService(ctx, { ...o.scheduler, history });
   scheduler.register(history.housekeepingJob());
   const mqtt = new MqttService(ctx, { ...o.mqtt, history });
-  const smarthome = new SmartHomeService(ctx, { ...o.smarthome, mqtt });
+  const smarthome = new SmartHomeService(ctx, {
+    ...o.smarthome,
+    dialects: o.smarthome?.dialects ?? builtinDialects(),
+    mqtt,
+  });
   const ble = new BleService(ctx, { ...o.ble, scheduler, history });
   const bridge = new WearableBridge(ctx, { mqtt, ble });
   const gateways = new GatewayPeers(ctx, mqtt);

@@ -78,7 +78,7 @@ export interface MqttApi extends EngineService {
   batch(fn: () => void): void;
 }
 
-/** Home Assistant and Zigbee2MQTT devices in, commands out. */
+/** Smart-home devices in through the dialects (Home Assistant, Zigbee2MQTT, ...), commands out. */
 export interface SmartHomeApi extends EngineService {
   /** Publishes a command on the entity's command topic; pending until the state confirms it. */
   sendCommand(deviceId: string, entity: string, command: Record<string, unknown>): CommandState;

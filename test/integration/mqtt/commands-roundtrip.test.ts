@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandState, Input } from '../../../src/shared/contract/index.js';
-import { SimHome } from '../../../src/main/engine/mqtt/simhome/simhome.js';
+import { SimHome } from '../../../src/main/demo/home/simhome.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import { device, smartHomeEngine, waitFor, type SmartHomeEngine } from './discovery-helpers.js';
 

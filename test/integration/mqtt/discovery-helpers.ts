@@ -1,11 +1,14 @@
 /**
  * Helpers for the smart-home integration tests: an engine (the real MQTT service and the smart-home
- * service) on a real Mosquitto, a plain publisher client, and waits with deadlines.
+ * service, with the built-in dialects or the ones a test gives, and the demo's scripted home when
+ * asked) on a real Mosquitto, a plain publisher client, and waits with deadlines.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { DemoHome, type DemoHomeOptions } from '../../../src/main/demo/home/demo-home.js';
+import { builtinDialects } from '../../../src/main/engine/compose.js';
 import type { Composition } from '../../../src/main/engine/context.js';
 import { MqttService } from '../../../src/main/engine/mqtt/service.js';
 import {
@@ -16,26 +19,43 @@ import type { Device } from '../../../src/shared/model.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import type { Mosquitto } from '../../helpers/mosquitto.js';
 
-export interface SmartHomeEngine extends TestEngine {
+interface Built {
   mqtt: MqttService;
   smarthome: SmartHomeService;
+  /** The demo's scripted home, when the options ask for it. */
+  demoHome?: DemoHome;
 }
+
+export interface SmartHomeEngine extends TestEngine, Built {}
+
+export type SmartHomeTestOptions = Omit<SmartHomeOptions, 'mqtt' | 'dialects'> & {
+  /** Default: the built-in dialects, as the default composition has them. */
+  dialects?: SmartHomeOptions['dialects'];
+  /** Adds the demo's scripted home (as the demo composition does). */
+  demoHome?: Omit<DemoHomeOptions, 'mqtt'>;
+};
 
 /**
  * The real MQTT service (fast reconnects) and the smart-home service on it: `compose` for the
  * engine, `services()` the ones it built (once the engine is constructed).
  */
-export function smartHomeComposition(opts: Omit<SmartHomeOptions, 'mqtt'> = {}): {
+export function smartHomeComposition(opts: SmartHomeTestOptions = {}): {
   compose: Composition;
-  services(): { mqtt: MqttService; smarthome: SmartHomeService };
+  services(): Built;
 } {
-  let built: { mqtt: MqttService; smarthome: SmartHomeService } | undefined;
+  let built: Built | undefined;
   return {
     compose: (ctx) => {
+      const { demoHome: home, dialects, ...rest } = opts;
       const mqtt = new MqttService(ctx, { backoff: { baseMs: 50, capMs: 500 } });
-      const smarthome = new SmartHomeService(ctx, { ...opts, mqtt });
-      built = { mqtt, smarthome };
-      return [mqtt, smarthome];
+      const smarthome = new SmartHomeService(ctx, {
+        ...rest,
+        dialects: dialects ?? builtinDialects(),
+        mqtt,
+      });
+      const demoHome = home ? new DemoHome(ctx, { ...home, mqtt }) : undefined;
+      built = { mqtt, smarthome, demoHome };
+      return demoHome ? [mqtt, smarthome, demoHome] : [mqtt, smarthome];
     },
     services: () => {
       if (!built) throw new Error('the engine has not been composed yet');
@@ -47,7 +67,7 @@ export function smartHomeComposition(opts: Omit<SmartHomeOptions, 'mqtt'> = {}):
 /** An engine with the real MQTT service and the smart-home service on `broker`, connected. */
 export async function smartHomeEngine(
   broker: Mosquitto,
-  opts: Omit<SmartHomeOptions, 'mqtt'> & { mqttSettings?: Record<string, unknown> } = {},
+  opts: SmartHomeTestOptions & { mqttSettings?: Record<string, unknown> } = {},
 ): Promise<SmartHomeEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'homebeat-smarthome-'));
   writeFileSync(
@@ -55,7 +75,7 @@ export async function smartHomeEngine(
     JSON.stringify({ mqtt: { host: '127.0.0.1', port: broker.port, ...opts.mqttSettings } }),
   );
   const { mqttSettings: _, ...home } = opts;
-  const c = smartHomeComposition({ simulateHome: false, ...home });
+  const c = smartHomeComposition(home);
   const te = await createTestEngine({ dir, compose: c.compose });
   await waitFor('MQTT connected', () => te.engine.status().mqtt.state === 'connected', 20_000);
   return Object.assign(te, c.services());

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoSetup } from '../../../src/main/demo/demo-rule.js';
 import { createTestEngine } from '../../helpers/engine.js';
 import { freePort } from '../../helpers/ports.js';
-import type { SmartHomeService } from '../../../src/main/engine/mqtt/smarthome-service.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import {
   device,
@@ -32,12 +31,10 @@ const EXPECTED: Record<string, string> = {
 
 let broker: Mosquitto;
 let te: SmartHomeEngine;
-let svc: SmartHomeService;
 
 beforeAll(async () => {
   broker = await startMosquitto();
-  te = await smartHomeEngine(broker, { simulateHome: true, simTickMs: 0 });
-  svc = te.smarthome;
+  te = await smartHomeEngine(broker, { demoHome: { tickMs: 0 } });
 });
 afterAll(async () => {
   await te?.close();
@@ -68,7 +65,7 @@ describe('scripted smart home (the --simulate home)', () => {
   });
 
   it('follows a deterministic script: the door opens on tick 3 and closes on tick 4', async () => {
-    const sim = svc.simHome!;
+    const sim = te.demoHome!.home!;
     const door = () =>
       device(te, 'sim_front_door')?.state?.['binary_sensor/sim_front_door'] as
         { state?: string } | undefined;
@@ -102,7 +99,7 @@ describe('serve --simulate: the scripted home on the embedded broker', () => {
       // As the demo composition runs it: the demo's setup (status "simulated"), the scripted home.
       compose: (ctx) => [
         new DemoSetup(ctx),
-        ...smartHomeComposition({ simulateHome: true, simTickMs: 0 }).compose(ctx),
+        ...smartHomeComposition({ demoHome: { tickMs: 0 } }).compose(ctx),
       ],
     });
     try {

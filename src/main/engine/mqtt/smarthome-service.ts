@@ -1,8 +1,9 @@
 /**
- * The smart-home service ('smarthome'): Home Assistant discovery and Zigbee2MQTT devices in, through
- * the 'mqtt' service's subscriptions; commands out on each entity's command topic, pending until
- * the device's state confirms them (commandState events); with --simulate, a scripted smart home
- * on the same broker.
+ * The smart-home service ('smarthome'): devices in through the smart-home dialects it is given
+ * (Home Assistant discovery and Zigbee2MQTT by default, see compose.ts), over the 'mqtt' service's
+ * subscriptions; commands out through the dialect that owns the device, pending until the device's
+ * state confirms them (commandState events). It knows no dialect by name: what differs between
+ * them is behind SmartHomeDialect (dialect.ts).
  */
 import type { CommandState } from '../../../shared/contract/index.js';
 import { EngineError } from '../../../shared/result.js';
@@ -10,26 +11,17 @@ import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
-import { buildHaCommand } from './discovery/ha-command.js';
-import type { HaEntity } from './discovery/ha-config.js';
-import { HaDiscovery } from './discovery/ha.js';
-import type { DiscoveryDeps } from './discovery/router.js';
-import { buildZ2mCommand } from './discovery/z2m-exposes.js';
-import { Z2mBridge } from './discovery/z2m.js';
-import { SimHome, simHomeEndpoint } from './simhome/simhome.js';
+import type { DialectHost, SmartHomeDialect } from './dialect.js';
+import { EntityStates } from './entity-states.js';
 
 export interface SmartHomeOptions {
   /** The broker connection the devices are found and commanded through. */
   mqtt: MqttApi;
+  /** The dialects devices are found through; each owns the devices whose source is its own. */
+  dialects: readonly SmartHomeDialect[];
   /** How long a command may stay pending before it is reported failed. */
   commandTimeoutMs?: number;
-  /** Run the scripted smart home (default off). */
-  simulateHome?: boolean;
-  /** The scripted devices' tick (sensor drift, door). */
-  simTickMs?: number;
 }
-
-const Z2M_HA_ID = 'zigbee2mqtt_';
 
 /** Bad-input reports remembered (per topic and kind of problem) before the memory starts over. */
 const MAX_REPORTED = 5000;
@@ -40,25 +32,33 @@ export class SmartHomeService implements SmartHomeApi {
   readonly dependsOn: readonly EngineService[];
   private readonly log: Logger;
   private readonly tracker: CommandTracker;
+  private readonly states: EntityStates;
   private readonly reported = new Set<string>();
   private readonly mqtt: MqttApi;
-  private ha?: HaDiscovery;
-  private z2m?: Z2mBridge;
-  private sim?: SimHome;
+  private readonly dialects: readonly SmartHomeDialect[];
   private offs: (() => void)[] = [];
-  private disposed = false;
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly opts: SmartHomeOptions,
+    opts: SmartHomeOptions,
   ) {
     this.log = ctx.log('mqtt.smarthome');
     this.mqtt = opts.mqtt;
     this.dependsOn = [opts.mqtt];
+    const sources = opts.dialects.map((d) => d.source);
+    const twice = sources.find((s, i) => sources.indexOf(s) !== i);
+    // A device's source names its dialect: two dialects with one source could not tell theirs apart.
+    if (twice) throw new Error(`two smart-home dialects have the source ${twice}`);
+    this.dialects = opts.dialects;
     this.tracker = new CommandTracker({
       clock: ctx.ports.clock,
       timeoutMs: opts.commandTimeoutMs ?? 5000,
       emit: (states) => ctx.events.emit('commandState', states),
+    });
+    this.states = new EntityStates({
+      devices: ctx.devices,
+      now: () => ctx.ports.clock.now(),
+      onState: (deviceId, entity, state) => this.tracker.observe(deviceId, entity, state),
     });
     this.handlers = {
       sendCommand: ({ deviceId, entity, command }) => this.send(deviceId, entity, command),
@@ -66,35 +66,22 @@ export class SmartHomeService implements SmartHomeApi {
   }
 
   start(): void {
-    this.startDiscovery();
+    this.discover();
     this.offs.push(
       this.ctx.settings.onChange((next, prev) => {
-        const a = next.mqtt;
-        const b = prev.mqtt;
-        if (a.discoveryPrefix === b.discoveryPrefix && a.zigbee2mqttBase === b.zigbee2mqttBase)
-          return;
+        if (this.dialects.every((d) => d.topicsOf(next.mqtt) === d.topicsOf(prev.mqtt))) return;
         // Another prefix or base: the devices found under the old one are no longer followed.
-        this.stopDiscovery(true);
-        this.startDiscovery();
+        // Every dialect starts over, so which one shadows which device is worked out afresh from
+        // the retained messages.
+        this.forget(true);
+        this.discover();
       }),
     );
-    if (this.opts.simulateHome) {
-      // The embedded broker may still be starting: the first connection tells us where it is.
-      const off = this.mqtt.onConnected(() => {
-        off();
-        void this.startSim();
-      });
-      this.offs.push(off);
-      if (this.ctx.status().mqtt.state === 'connected') void this.startSim();
-    }
   }
 
-  async dispose(): Promise<void> {
-    this.disposed = true;
+  dispose(): void {
     for (const off of this.offs.splice(0)) off();
-    await this.sim?.dispose();
-    this.sim = undefined;
-    this.stopDiscovery(false);
+    this.forget(false);
     this.tracker.dispose();
   }
 
@@ -116,62 +103,72 @@ export class SmartHomeService implements SmartHomeApi {
     }
   }
 
-  /** The scripted smart home, when running (tests drive it). */
-  get simHome(): SimHome | undefined {
-    return this.sim;
-  }
-
   private send(deviceId: string, entity: string, command: Command): CommandState {
     const dev = this.ctx.devices.get(deviceId);
     if (!dev) throw new EngineError('not_found', `no device ${deviceId}`, 'deviceId');
     const control = dev.controls?.find((c) => c.entity === entity);
     if (!control)
       throw new EngineError('not_found', `${deviceId} has no control ${entity}`, 'entity');
-    const mqtt = this.mqtt;
     // A command is for now: not queued for a broker that is away (it would switch a light hours later).
     const conn = this.ctx.status().mqtt.state;
     if (conn !== 'connected')
       throw new EngineError('unavailable', `not connected to the MQTT broker (${conn})`);
-    if (dev.source === 'ha_discovery' && this.ha) {
-      const e = this.ha.entity(deviceId, entity);
-      if (!e) throw new EngineError('not_found', `${entity} is gone`, 'entity');
-      const cmd = normalizeCommand(control, command, this.ha.stateOf(entity));
-      const built = buildHaCommand(e, cmd);
-      if ('error' in built) throw new EngineError('unavailable', built.error);
-      const st = this.tracker.begin(deviceId, entity, control.kind, cmd);
-      for (const p of built.publishes)
-        mqtt.publish(p.topic, p.payload, { qos: p.qos, retain: p.retain });
-      this.log.info('command sent', { device: deviceId, entity, command: cmd, id: st.id });
-      if (control.kind === 'button') this.tracker.settle(st.id, 'confirmed');
-      else if (built.optimistic) this.ha.assume(e, assumedState(control.kind, cmd));
-      return this.tracker.get(st.id) ?? st;
-    }
-    if (dev.source === 'zigbee2mqtt' && this.z2m) {
-      const d = this.z2m.device(deviceId);
-      const e = this.z2m.entity(deviceId, entity);
-      if (!d || !e) throw new EngineError('not_found', `${entity} is gone`, 'entity');
-      const cmd = normalizeCommand(control, command, this.z2m.stateOf(deviceId, entity));
-      const payload = buildZ2mCommand(e, cmd);
-      if ('error' in payload) throw new EngineError('unavailable', String(payload.error));
-      const st = this.tracker.begin(deviceId, entity, control.kind, cmd);
-      mqtt.publish(this.z2m.setTopic(d), JSON.stringify(payload), { qos: 0, retain: false });
-      this.log.info('command sent', { device: deviceId, entity, command: cmd, id: st.id });
-      return st;
-    }
-    throw new EngineError('unavailable', `${deviceId} is not a smart-home device`, 'deviceId');
+    const dialect = this.dialects.find((d) => d.source === dev.source);
+    if (!dialect)
+      throw new EngineError('unavailable', `${deviceId} is not a smart-home device`, 'deviceId');
+    const cmd = normalizeCommand(control, command, this.states.get(deviceId, entity));
+    const built = dialect.command(deviceId, control, cmd);
+    if (!built) throw new EngineError('not_found', `${entity} is gone`, 'entity');
+    if ('error' in built) throw new EngineError('unavailable', built.error);
+    const st = this.tracker.begin(deviceId, entity, control.kind, cmd);
+    for (const p of built.publishes)
+      this.mqtt.publish(p.topic, p.payload, { qos: p.qos, retain: p.retain });
+    this.log.info('command sent', { device: deviceId, entity, command: cmd, id: st.id });
+    if (built.confirm === 'sent') this.tracker.settle(st.id, 'confirmed');
+    // What an optimistic entity is assumed to be in confirms the command like a reported state.
+    if (built.confirm === 'assumed')
+      this.states.report(deviceId, { [entity]: assumedState(control.kind, cmd) });
+    return this.tracker.get(st.id) ?? st;
   }
 
-  private deps(mqtt: MqttApi): DiscoveryDeps {
+  private discover(): void {
+    const s = this.ctx.settings.get().mqtt;
+    for (const d of this.dialects) d.discover(this.hostFor(d), s);
+  }
+
+  private forget(dropDevices: boolean): void {
+    for (const d of this.dialects) d.forget(dropDevices);
+  }
+
+  /** What one dialect reaches of the engine: its own devices, readings, entity states, the others' claims. */
+  private hostFor(dialect: SmartHomeDialect): DialectHost {
+    const ctx = this.ctx;
+    const others = this.dialects.filter((d) => d !== dialect);
     return {
-      subscribe: (filter, handler) => mqtt.subscribe(filter, (t, p) => handler(t, p)),
-      devices: this.ctx.devices,
-      readings: this.ctx.readings,
-      log: this.log,
-      now: () => this.ctx.ports.clock.now(),
-      gatewayId: () => this.ctx.gatewayId(),
-      maxPayloadBytes: () => this.ctx.settings.get().mqtt.maxPayloadBytes,
+      subscribe: (filter, handler) => this.mqtt.subscribe(filter, (t, p) => handler(t, p)),
+      upsertDevice: (patch) =>
+        ctx.devices.upsert({
+          transport: 'mqtt',
+          source: dialect.source,
+          gateways: [ctx.gatewayId()],
+          ...patch,
+        }),
+      removeDevice: (id) => ctx.devices.remove(id),
+      publishReadings: (deviceId, values) => {
+        const ts = ctx.ports.clock.now();
+        const gateway = ctx.gatewayId();
+        ctx.readings.publish(
+          values.map((v) => ({ deviceId, ...v, ts, source: dialect.source, gateway })),
+        );
+      },
+      states: this.states,
+      shadowed: (id) => others.some((d) => d.shadows?.(id) === true),
+      shadowsChanged: () => {
+        for (const d of others) d.dropShadowed?.();
+      },
       bad: (topic, reason, detail) => this.bad(topic, reason, detail),
-      onEntityState: (deviceId, entity, state) => this.tracker.observe(deviceId, entity, state),
+      maxPayloadBytes: () => ctx.settings.get().mqtt.maxPayloadBytes,
+      now: () => ctx.ports.clock.now(),
     };
   }
 
@@ -182,45 +179,5 @@ export class SmartHomeService implements SmartHomeApi {
     if (this.reported.size >= MAX_REPORTED) this.reported.clear();
     this.reported.add(key);
     this.log.warn(`ignored MQTT input: ${reason}`, { topic, reason, ...detail });
-  }
-
-  private startDiscovery(): void {
-    const s = this.ctx.settings.get().mqtt;
-    const deps = this.deps(this.mqtt);
-    // Zigbee2MQTT can announce its devices through Home Assistant discovery too (identifiers
-    // `zigbee2mqtt_<ieee>`): one device, the one read from its own topics.
-    const shadowed = (e: HaEntity) =>
-      e.deviceId.startsWith(Z2M_HA_ID) && !!this.z2m?.device(e.deviceId.slice(Z2M_HA_ID.length));
-    this.ha = new HaDiscovery(deps, s.discoveryPrefix, shadowed);
-    this.z2m = new Z2mBridge(deps, s.zigbee2mqttBase, () => this.ha?.dropShadowed());
-    this.ha.start();
-    this.z2m.start();
-  }
-
-  private stopDiscovery(forget: boolean): void {
-    this.ha?.dispose(forget);
-    this.z2m?.dispose(forget);
-    this.ha = undefined;
-    this.z2m = undefined;
-  }
-
-  private async startSim(): Promise<void> {
-    if (this.disposed || this.sim) return;
-    const endpoint = simHomeEndpoint(this.ctx);
-    if (!endpoint) return this.log.warn('scripted smart home: no broker to connect to');
-    const s = this.ctx.settings.get().mqtt;
-    this.sim = new SimHome({
-      ...endpoint,
-      discoveryPrefix: s.discoveryPrefix,
-      z2mBase: s.zigbee2mqttBase,
-      tickMs: this.opts.simTickMs,
-      log: this.log.child('simhome'),
-    });
-    try {
-      await this.sim.start();
-      this.log.info('scripted smart home running', { url: endpoint.url });
-    } catch (err) {
-      this.log.warn('scripted smart home could not connect', { error: String(err) });
-    }
   }
 }

@@ -12,8 +12,7 @@ import {
   SHARED_OPTIONS,
 } from './abbreviations.js';
 import type { CompiledTemplate } from './template.js';
-
-export type Json = Record<string, unknown>;
+import { isObject, type Json } from '../dialect.js';
 
 export const HA_COMPONENTS = [
   'sensor',
@@ -79,9 +78,6 @@ export interface HaEntity {
   availability: HaAvailability[];
   availabilityMode: 'all' | 'any' | 'latest';
 }
-
-export const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function parseConfigTopic(prefix: string, topic: string): ConfigTopic | null {
   if (!topic.startsWith(`${prefix}/`)) return null;

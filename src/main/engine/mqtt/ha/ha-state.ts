@@ -2,8 +2,9 @@
  * Home Assistant entities, incoming side: which topics an entity listens on, and what a message on
  * one of them means (a normalized entity state and maybe a reading). Pure functions.
  */
-import type { Json, HaEntity } from './ha-config.js';
-import { metricFor, toNumber, type MetricMapping } from './metric-map.js';
+import type { Json } from '../dialect.js';
+import type { HaEntity } from './ha-config.js';
+import { metricFor, toNumber, toPercent, type MetricMapping } from '../metric-map.js';
 import { pyStr } from './template.js';
 
 export type Role =
@@ -206,9 +207,6 @@ export function applyState(e: HaEntity, role: Role, payload: string): StateUpdat
     }
   }
 }
-
-export const toPercent = (raw: number, scale: number) =>
-  Math.max(0, Math.min(100, Math.round((raw / (scale || 255)) * 100)));
 
 /** The JSON schema light: `{"state": "ON", "brightness": 128, "color_temp": 300}`. */
 function jsonLight(e: HaEntity, payload: string): StateUpdate {

@@ -5,9 +5,9 @@
  * functions of a tick counter. Its timer is unref'd and everything stops in dispose().
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { EngineContext } from '../../context.js';
-import { mqttLog } from '../connect-options.js';
-import type { Logger } from '../../logging.js';
+import type { EngineContext } from '../../engine/context.js';
+import { mqttLog } from '../../engine/mqtt/connect-options.js';
+import type { Logger } from '../../engine/logging.js';
 import { haDevices } from './ha-devices.js';
 import { SimZ2mBridge } from './z2m-bridge.js';
 

@@ -3,7 +3,7 @@
  * to the metric's SI-style unit. Hints: a Home Assistant device_class, a Zigbee2MQTT property name,
  * the unit the device states. Unknown: undefined (the value is kept in the device state instead).
  */
-import { unitOf, type Metric } from '../../../../shared/metrics.js';
+import { unitOf, type Metric } from '../../../shared/metrics.js';
 
 export interface MetricMapping {
   metric: Metric;
@@ -114,3 +114,7 @@ export function toNumber(v: unknown): number | undefined {
     return Number(v);
   return undefined;
 }
+
+/** A raw level (brightness 0..scale) as 0..100 %. */
+export const toPercent = (raw: number, scale: number) =>
+  Math.max(0, Math.min(100, Math.round((raw / (scale || 255)) * 100)));

@@ -1,28 +1,9 @@
 /**
- * What the discovery modules need from the engine, and a small router so many entities can share
- * one state topic (common with Tasmota and ESPHome, which put every sensor in one JSON message)
- * while the broker sees one subscription per topic.
+ * Many entities can share one state topic (common with Tasmota and ESPHome, which put every sensor
+ * in one JSON message) while the broker sees one subscription per topic: the dialects route exact
+ * topics to their entities through this.
  */
-import type { Reading } from '../../../../shared/model.js';
-import type { EntityState } from '../commands.js';
-import type { DeviceRegistry, ReadingBus } from '../../devices.js';
-import type { Logger } from '../../logging.js';
-
-export type RawHandler = (topic: string, payload: Buffer) => void;
-
-export interface DiscoveryDeps {
-  subscribe(filter: string, handler: RawHandler): () => void;
-  devices: DeviceRegistry;
-  readings: Pick<ReadingBus, 'publish'>;
-  log: Logger;
-  now(): number;
-  gatewayId(): string;
-  maxPayloadBytes(): number;
-  /** Bad input: logged once per topic with the reason; never thrown. */
-  bad(topic: string, reason: string, detail?: Record<string, unknown>): void;
-  /** An entity's normalized state was reported (pending commands wait for it). */
-  onEntityState(deviceId: string, entity: string, state: EntityState): void;
-}
+import type { DialectHost } from './dialect.js';
 
 type Listener = { owner: string; fn: (payload: Buffer) => void };
 
@@ -34,7 +15,7 @@ export class TopicRouter {
   private readonly owners = new Map<string, Set<string>>();
   private seq = 0;
 
-  constructor(private readonly deps: DiscoveryDeps) {}
+  constructor(private readonly deps: Pick<DialectHost, 'subscribe' | 'maxPayloadBytes' | 'bad'>) {}
 
   /** Routes messages on an exact topic to `fn` until the owner is removed. */
   add(topic: string, owner: string, fn: (payload: Buffer) => void): void {
@@ -89,16 +70,4 @@ export class TopicRouter {
   get topicCount(): number {
     return this.topics.size;
   }
-}
-
-/** A reading from a smart-home value, stamped with this gateway. */
-export function reading(
-  deps: DiscoveryDeps,
-  deviceId: string,
-  metric: Reading['metric'],
-  value: number,
-  unit: string,
-  source: string,
-): Reading {
-  return { deviceId, metric, value, unit, ts: deps.now(), source, gateway: deps.gatewayId() };
 }

@@ -1,23 +1,33 @@
 /**
- * Zigbee2MQTT in: `<base>/bridge/devices` (retained, with exposes) gives the devices (id: the IEEE
- * address) and their controls; each device's `<base>/<friendly_name>` JSON state and
+ * The Zigbee2MQTT dialect: `<base>/bridge/devices` (retained, with exposes) gives the devices (id:
+ * the IEEE address) and their controls; each device's `<base>/<friendly_name>` JSON state and
  * `<base>/<friendly_name>/availability` are followed by exact subscriptions (friendly names may
  * contain '/', so no wildcard could separate them); `<base>/bridge/state` offline takes every
- * device offline. Commands go to `<base>/<friendly_name>/set`.
+ * device offline. Commands go to `<base>/<friendly_name>/set`. Zigbee2MQTT can announce the same
+ * devices through Home Assistant discovery as well: it shadows those (`zigbee2mqtt_<ieee>`).
  */
-import type { DevicePatch, DeviceKind, Reading } from '../../../../shared/model.js';
+import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
 import type { Metric } from '../../../../shared/metrics.js';
-import { isObject, type Json } from './ha-config.js';
-import { reading, TopicRouter, type DiscoveryDeps } from './router.js';
+import type { Command } from '../commands.js';
 import {
+  isObject,
+  type DialectCommand,
+  type DialectHost,
+  type DialectValue,
+  type MqttSettings,
+  type SmartHomeDialect,
+} from '../dialect.js';
+import { TopicRouter } from '../topic-router.js';
+import {
+  buildZ2mCommand,
   controlsOf,
   parseBridgeDevices,
   readZ2mState,
   type Z2mDevice,
-  type Z2mEntity,
 } from './z2m-exposes.js';
 
-const SOURCE = 'zigbee2mqtt';
+/** The device ids Zigbee2MQTT's own Home Assistant discovery gives its devices. */
+const HA_ID_PREFIX = 'zigbee2mqtt_';
 const KIND_ORDER: DeviceKind[] = ['light', 'climate', 'switch', 'cover', 'lock'];
 
 /**
@@ -37,66 +47,82 @@ const Z2M_BINARY_CLASS: Record<string, string> = {
   battery_low: 'battery_low',
 };
 
-export class Z2mBridge {
+export class Z2mDialect implements SmartHomeDialect {
+  readonly source = 'zigbee2mqtt';
   private readonly devices = new Map<string, Z2mDevice>();
-  private readonly states = new Map<string, Json>();
-  private readonly router: TopicRouter;
+  /** Devices that report their availability (the others come online with their first state). */
+  private readonly withAvailability = new Set<string>();
+  private run?: { host: DialectHost; router: TopicRouter };
+  private base = '';
   private offs: (() => void)[] = [];
   private bridgeOnline = true;
 
-  constructor(
-    private readonly deps: DiscoveryDeps,
-    readonly base: string,
-    /** Called after each device list, so Home Assistant duplicates of these devices can go. */
-    private readonly onDevicesListed: () => void = () => {},
-  ) {
-    this.router = new TopicRouter(deps);
+  topicsOf(s: MqttSettings): string {
+    return s.zigbee2mqttBase;
   }
 
-  start(): void {
+  discover(host: DialectHost, s: MqttSettings): void {
+    this.run = { host, router: new TopicRouter(host) };
+    this.base = s.zigbee2mqttBase;
     this.offs.push(
-      this.deps.subscribe(`${this.base}/bridge/devices`, (t, p) => this.onDevices(t, p)),
-      this.deps.subscribe(`${this.base}/bridge/state`, (t, p) => this.onBridgeState(t, p)),
+      host.subscribe(`${this.base}/bridge/devices`, (t, p) => this.onDevices(t, p)),
+      host.subscribe(`${this.base}/bridge/state`, (t, p) => this.onBridgeState(t, p)),
     );
   }
 
-  dispose(forget = false): void {
+  forget(dropDevices: boolean): void {
     for (const off of this.offs.splice(0)) off();
-    this.router.clear();
-    if (forget) for (const id of this.devices.keys()) this.deps.devices.remove(id);
+    this.run?.router.clear();
+    if (dropDevices) for (const id of this.devices.keys()) this.run?.host.removeDevice(id);
+    this.run = undefined;
     this.devices.clear();
-    this.states.clear();
+    this.withAvailability.clear();
+    this.bridgeOnline = true;
   }
 
-  device(ieee: string): Z2mDevice | undefined {
-    return this.devices.get(ieee);
+  command(
+    deviceId: string,
+    control: DeviceControl,
+    cmd: Command,
+  ): DialectCommand | { error: string } | undefined {
+    const d = this.devices.get(deviceId);
+    const e = d?.entities.find((x) => x.key === control.entity);
+    if (!d || !e) return undefined;
+    const payload = buildZ2mCommand(e, cmd);
+    if ('error' in payload) return { error: String(payload.error) };
+    const topic = `${this.base}/${d.friendlyName}/set`;
+    return {
+      publishes: [{ topic, payload: JSON.stringify(payload), qos: 0, retain: false }],
+      confirm: 'state',
+    };
   }
 
-  entity(ieee: string, key: string): Z2mEntity | undefined {
-    return this.devices.get(ieee)?.entities.find((e) => e.key === key);
+  shadows(deviceId: string): boolean {
+    return (
+      deviceId.startsWith(HA_ID_PREFIX) && this.devices.has(deviceId.slice(HA_ID_PREFIX.length))
+    );
   }
 
-  stateOf(ieee: string, key: string): Json | undefined {
-    return this.states.get(`${ieee}\u0000${key}`);
+  /** Only called while discovering: every caller is a subscription's handler. */
+  private get host(): DialectHost {
+    if (!this.run) throw new Error('Zigbee2MQTT discovery is not running');
+    return this.run.host;
   }
 
-  setTopic(dev: Z2mDevice): string {
-    return `${this.base}/${dev.friendlyName}/set`;
-  }
-
-  get size(): number {
-    return this.devices.size;
+  private get router(): TopicRouter {
+    if (!this.run) throw new Error('Zigbee2MQTT discovery is not running');
+    return this.run.router;
   }
 
   private parse(topic: string, buf: Buffer): unknown {
-    if (buf.length > this.deps.maxPayloadBytes()) {
-      this.deps.bad(topic, 'oversized payload dropped', { bytes: buf.length });
+    if (buf.length > this.host.maxPayloadBytes()) {
+      this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return undefined;
     }
     try {
       return JSON.parse(buf.toString('utf8'));
     } catch (err) {
-      this.deps.bad(topic, `malformed JSON: ${(err as Error).message}`);
+      this.host.bad(topic, `malformed JSON: ${(err as Error).message}`);
       return undefined;
     }
   }
@@ -106,16 +132,15 @@ export class Z2mBridge {
     const json = this.parse(topic, buf);
     if (json === undefined) return;
     const r = parseBridgeDevices(json);
-    if ('error' in r) return this.deps.bad(topic, r.error);
+    if ('error' in r) return this.host.bad(topic, r.error);
     if (r.problems.length)
-      this.deps.bad(topic, `skipped ${r.problems.length} entries: ${r.problems[0]}`);
+      this.host.bad(topic, `skipped ${r.problems.length} entries: ${r.problems[0]}`);
     const next = new Map(r.devices.map((d) => [d.ieee, d]));
-    for (const [ieee, old] of this.devices) {
+    for (const ieee of this.devices.keys()) {
       if (next.has(ieee)) continue;
       this.router.removeOwner(ieee);
       this.devices.delete(ieee);
-      for (const e of old.entities) this.states.delete(`${ieee}\u0000${e.key}`);
-      this.deps.devices.remove(ieee);
+      this.host.removeDevice(ieee);
     }
     for (const d of r.devices) {
       const old = this.devices.get(d.ieee);
@@ -128,9 +153,10 @@ export class Z2mBridge {
           this.onAvailability(d.ieee, `${st}/availability`, p),
         );
       }
-      this.deps.devices.upsert(this.patchOf(d, !old));
+      this.host.upsertDevice(this.patchOf(d, !old));
     }
-    this.onDevicesListed();
+    // Home Assistant duplicates of these devices (Zigbee2MQTT's own discovery) can go now.
+    this.host.shadowsChanged();
   }
 
   private patchOf(d: Z2mDevice, fresh: boolean): DevicePatch {
@@ -144,15 +170,12 @@ export class Z2mBridge {
       (d.sensors.some((s) => s.mapping) ? 'sensor' : d.sensors.length ? 'binary_sensor' : 'other');
     const patch: DevicePatch = {
       id: d.ieee,
-      transport: 'mqtt',
-      source: SOURCE,
       kind,
       name: d.friendlyName,
       model: d.model,
       manufacturer: d.vendor,
       capabilities: [...caps],
       controls: controlsOf(d),
-      gateways: [this.deps.gatewayId()],
     };
     // What the device's 'state' (its first binary value) senses, in Home Assistant's words.
     const primary = d.sensors.find((s) => s.type === 'binary')?.property;
@@ -167,40 +190,22 @@ export class Z2mBridge {
     if (!d || buf.length === 0) return;
     const json = this.parse(topic, buf);
     if (json === undefined) return;
-    if (!isObject(json)) return this.deps.bad(topic, 'the state is not a JSON object');
+    if (!isObject(json)) return this.host.bad(topic, 'the state is not a JSON object');
     const upd = readZ2mState(d, json);
-    if (upd.errors.length) this.deps.bad(topic, upd.errors[0], { device: ieee });
-    const out: Reading[] = upd.readings.map((r) =>
-      reading(this.deps, ieee, r.mapping.metric, r.value, r.mapping.unit, SOURCE),
-    );
-    if (upd.binary !== undefined)
-      out.push(reading(this.deps, ieee, 'state', upd.binary, '', SOURCE));
-    if (out.length) this.deps.readings.publish(out);
-    const state: Json = {};
-    for (const [key, patch] of Object.entries(upd.states)) {
-      const k = `${ieee}\u0000${key}`;
-      const next = { ...this.states.get(k), ...patch };
-      this.states.set(k, next);
-      state[key] = next;
-    }
+    if (upd.errors.length) this.host.bad(topic, upd.errors[0], { device: ieee });
+    const out: DialectValue[] = upd.readings.map((r) => ({
+      metric: r.mapping.metric,
+      value: r.value,
+      unit: r.mapping.unit,
+    }));
+    if (upd.binary !== undefined) out.push({ metric: 'state', value: upd.binary, unit: '' });
+    if (out.length) this.host.publishReadings(ieee, out);
     // Readings already mark the device seen and online (the registry folds them in); a patch is
     // needed only for entity states, or to bring a device without availability reports online.
-    const hasState = Object.keys(state).length > 0;
-    const wakeUp = this.bridgeOnline && !this.hasAvailability(ieee) && !out.length;
-    if (hasState || wakeUp) {
-      const p: DevicePatch = { id: ieee, lastSeen: this.deps.now() };
-      if (hasState) p.state = state;
-      if (wakeUp) p.online = true;
-      this.deps.devices.upsert(p);
-    }
-    for (const key of Object.keys(upd.states))
-      if (d.entities.some((e) => e.key === key))
-        this.deps.onEntityState(ieee, key, state[key] as Json);
-  }
-
-  private readonly withAvailability = new Set<string>();
-  private hasAvailability(ieee: string): boolean {
-    return this.withAvailability.has(ieee);
+    const wakeUp = this.bridgeOnline && !this.withAvailability.has(ieee) && !out.length;
+    const also = wakeUp ? { online: true } : {};
+    if (Object.keys(upd.states).length) this.host.states.report(ieee, upd.states, also);
+    else if (wakeUp) this.host.upsertDevice({ id: ieee, lastSeen: this.host.now(), ...also });
   }
 
   private onAvailability(ieee: string, topic: string, buf: Buffer): void {
@@ -214,9 +219,9 @@ export class Z2mBridge {
       v = isObject(json) ? json.state : undefined;
     }
     if (v !== 'online' && v !== 'offline')
-      return this.deps.bad(topic, 'availability is neither online nor offline');
+      return this.host.bad(topic, 'availability is neither online nor offline');
     this.withAvailability.add(ieee);
-    this.deps.devices.upsert({ id: ieee, online: v === 'online' && this.bridgeOnline });
+    this.host.upsertDevice({ id: ieee, online: v === 'online' && this.bridgeOnline });
   }
 
   private onBridgeState(topic: string, buf: Buffer): void {
@@ -229,6 +234,6 @@ export class Z2mBridge {
     if (v !== 'online' && v !== 'offline') return;
     this.bridgeOnline = v === 'online';
     if (!this.bridgeOnline)
-      for (const id of this.devices.keys()) this.deps.devices.upsert({ id, online: false });
+      for (const id of this.devices.keys()) this.host.upsertDevice({ id, online: false });
   }
 }

@@ -6,9 +6,8 @@
  */
 import type { DeviceControl } from '../../../../shared/model.js';
 import type { Command } from '../commands.js';
-import { isObject, type Json } from './ha-config.js';
-import { toPercent } from './ha-state.js';
-import { metricFor, toNumber, type MetricMapping } from './metric-map.js';
+import { isObject, type Json } from '../dialect.js';
+import { metricFor, toNumber, toPercent, type MetricMapping } from '../metric-map.js';
 
 export interface Feature {
   type: string;

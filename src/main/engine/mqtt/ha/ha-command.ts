@@ -4,7 +4,8 @@
  */
 import type { DeviceControl } from '../../../../shared/model.js';
 import type { Command } from '../commands.js';
-import type { HaEntity, Json } from './ha-config.js';
+import type { Json, Publish } from '../dialect.js';
+import type { HaEntity } from './ha-config.js';
 import { isJsonLight } from './ha-state.js';
 import { pyStr } from './template.js';
 
@@ -64,13 +65,6 @@ export function controlOf(e: HaEntity): DeviceControl | undefined {
     default:
       return undefined;
   }
-}
-
-export interface Publish {
-  topic: string;
-  payload: string;
-  qos: 0 | 1;
-  retain: boolean;
 }
 
 /**

@@ -1,20 +1,29 @@
 /**
- * Home Assistant MQTT discovery in: listens on `<prefix>/+/+/config` and `<prefix>/+/+/+/config`,
- * keeps the entities those configs announce, groups them into devices (ctx.devices, source
- * 'ha_discovery'), follows their state and availability topics, and turns values into readings
- * (numeric sensors) and device.state[entity] (everything else). An empty retained config removes
- * the entity, and the device with its last entity. Bad input is reported once per topic.
+ * The Home Assistant discovery dialect: listens on `<prefix>/+/+/config` and
+ * `<prefix>/+/+/+/config`, keeps the entities those configs announce, groups them into devices
+ * (source 'ha_discovery'), follows their state and availability topics, and turns values into
+ * readings (numeric sensors) and entity states (everything else). An empty retained config removes
+ * the entity, and the device with its last entity. Commands become what each entity's config asks
+ * for (ha-command.ts). Bad input is reported once per topic.
  */
 import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
 import type { Metric } from '../../../../shared/metrics.js';
-import { parseConfigTopic, parseDiscoveryMessage, type HaEntity, type Json } from './ha-config.js';
+import type { Command } from '../commands.js';
+import type {
+  DialectCommand,
+  DialectHost,
+  DialectValue,
+  Json,
+  MqttSettings,
+  SmartHomeDialect,
+} from '../dialect.js';
+import { TopicRouter } from '../topic-router.js';
+import { parseConfigTopic, parseDiscoveryMessage, type HaEntity } from './ha-config.js';
 import { isHomebeatConfig, toEntity } from './ha-entity.js';
-import { controlOf } from './ha-command.js';
+import { buildHaCommand, controlOf } from './ha-command.js';
 import { applyState, samePayload, sensorMetric, stateTopics, type Role } from './ha-state.js';
-import { reading, TopicRouter, type DiscoveryDeps } from './router.js';
 
 const MAX_ENTITIES = 10_000;
-const SOURCE = 'ha_discovery';
 /** When a device has several entities, the kind shown is the most controllable one. */
 const KIND_ORDER: DeviceKind[] = [
   'light',
@@ -27,79 +36,84 @@ const KIND_ORDER: DeviceKind[] = [
   'button',
 ];
 
-export class HaDiscovery {
+export class HaDialect implements SmartHomeDialect {
+  readonly source = 'ha_discovery';
   private readonly entities = new Map<string, HaEntity>();
   private readonly byConfigTopic = new Map<string, Set<string>>();
   private readonly byDevice = new Map<string, Set<string>>();
-  private readonly states = new Map<string, Json>();
   /** entity key -> availability per index, and the latest value of any. */
   private readonly avail = new Map<string, { each: Map<number, boolean>; latest?: boolean }>();
-  private readonly router: TopicRouter;
+  private run?: { host: DialectHost; router: TopicRouter };
+  private prefix = '';
   private offs: (() => void)[] = [];
 
-  constructor(
-    private readonly deps: DiscoveryDeps,
-    private readonly prefix: string,
-    /** Entities another source already provides (Zigbee2MQTT's own Home Assistant discovery). */
-    private readonly shadowed: (e: HaEntity) => boolean = () => false,
-  ) {
-    this.router = new TopicRouter(deps);
+  topicsOf(s: MqttSettings): string {
+    return s.discoveryPrefix;
+  }
+
+  discover(host: DialectHost, s: MqttSettings): void {
+    this.run = { host, router: new TopicRouter(host) };
+    this.prefix = s.discoveryPrefix;
+    for (const f of [`${s.discoveryPrefix}/+/+/config`, `${s.discoveryPrefix}/+/+/+/config`])
+      this.offs.push(host.subscribe(f, (t, p) => this.onConfig(t, p)));
+  }
+
+  forget(dropDevices: boolean): void {
+    for (const off of this.offs.splice(0)) off();
+    this.run?.router.clear();
+    if (dropDevices) for (const id of this.byDevice.keys()) this.run?.host.removeDevice(id);
+    this.run = undefined;
+    this.entities.clear();
+    this.byConfigTopic.clear();
+    this.byDevice.clear();
+    this.avail.clear();
+  }
+
+  command(
+    deviceId: string,
+    control: DeviceControl,
+    cmd: Command,
+  ): DialectCommand | { error: string } | undefined {
+    const e = this.entities.get(control.entity);
+    if (!e || e.deviceId !== deviceId) return undefined;
+    const built = buildHaCommand(e, cmd);
+    if ('error' in built) return built;
+    const confirm = control.kind === 'button' ? 'sent' : built.optimistic ? 'assumed' : 'state';
+    return { publishes: built.publishes, confirm };
   }
 
   /** Drops entities that became shadowed (e.g. once the Zigbee2MQTT device list is known). */
   dropShadowed(): void {
-    for (const e of [...this.entities.values()]) if (this.shadowed(e)) this.removeEntity(e.key);
+    if (!this.run) return;
+    for (const e of [...this.entities.values()])
+      if (this.host.shadowed(e.deviceId)) this.removeEntity(e.key);
   }
 
-  start(): void {
-    for (const f of [`${this.prefix}/+/+/config`, `${this.prefix}/+/+/+/config`])
-      this.offs.push(this.deps.subscribe(f, (t, p) => this.onConfig(t, p)));
+  /** Only called while discovering: every caller is a subscription's handler. */
+  private get host(): DialectHost {
+    if (!this.run) throw new Error('Home Assistant discovery is not running');
+    return this.run.host;
   }
 
-  /** Stops listening; with `forget`, the devices it created leave the registry too. */
-  dispose(forget = false): void {
-    for (const off of this.offs.splice(0)) off();
-    this.router.clear();
-    if (forget) for (const id of this.byDevice.keys()) this.deps.devices.remove(id);
-    this.entities.clear();
-    this.byConfigTopic.clear();
-    this.byDevice.clear();
-    this.states.clear();
-    this.avail.clear();
+  private get router(): TopicRouter {
+    if (!this.run) throw new Error('Home Assistant discovery is not running');
+    return this.run.router;
   }
 
-  entity(deviceId: string, key: string): HaEntity | undefined {
-    const e = this.entities.get(key);
-    return e && e.deviceId === deviceId ? e : undefined;
-  }
-
-  stateOf(key: string): Json | undefined {
-    return this.states.get(key);
-  }
-
-  get size(): number {
-    return this.entities.size;
-  }
-
-  /** Sets an entity's state without a device report (optimistic entities). */
-  assume(e: HaEntity, patch: Json): void {
-    this.merge(e, patch);
-  }
-
-  onConfig(topic: string, buf: Buffer): void {
-    if (buf.length > this.deps.maxPayloadBytes()) {
-      this.deps.bad(topic, 'oversized payload dropped', { bytes: buf.length });
+  private onConfig(topic: string, buf: Buffer): void {
+    if (buf.length > this.host.maxPayloadBytes()) {
+      this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return;
     }
     const where = parseConfigTopic(this.prefix, topic);
     if (!where) {
-      this.deps.bad(topic, 'illegal discovery topic (allowed: a-z, A-Z, 0-9, _ and -)');
+      this.host.bad(topic, 'illegal discovery topic (allowed: a-z, A-Z, 0-9, _ and -)');
       return;
     }
     const msg = parseDiscoveryMessage(where, topic, buf.toString('utf8'));
     const prev = this.byConfigTopic.get(topic) ?? new Set<string>();
     if (msg.kind === 'error') {
-      this.deps.bad(topic, msg.reason);
+      this.host.bad(topic, msg.reason);
       return;
     }
     if (msg.kind === 'remove') {
@@ -113,13 +127,13 @@ export class HaDiscovery {
       if (isHomebeatConfig(raw.config)) continue;
       const r = toEntity(raw);
       if ('reason' in r) {
-        this.deps.bad(topic, r.reason, { entity: raw.key });
+        this.host.bad(topic, r.reason, { entity: raw.key });
         if (prev.has(raw.key)) next.add(raw.key); // a broken update keeps the working entity
         continue;
       }
-      if (this.shadowed(r.entity)) continue;
+      if (this.host.shadowed(r.entity.deviceId)) continue;
       if (!this.entities.has(raw.key) && this.entities.size >= MAX_ENTITIES) {
-        this.deps.bad(topic, `more than ${MAX_ENTITIES} entities: ignored`);
+        this.host.bad(topic, `more than ${MAX_ENTITIES} entities: ignored`);
         continue;
       }
       this.addEntity(r.entity);
@@ -143,7 +157,7 @@ export class HaDiscovery {
     if (!keys) this.byDevice.set(e.deviceId, (keys = new Set()));
     keys.add(e.key);
     if (e.unsupported) {
-      this.deps.bad(e.configTopic, `unsupported template, not evaluated: ${e.unsupported}`, {
+      this.host.bad(e.configTopic, `unsupported template, not evaluated: ${e.unsupported}`, {
         entity: e.key,
       });
     }
@@ -166,17 +180,15 @@ export class HaDiscovery {
 
   /** Takes an entity out of its device; the device goes with its last entity. */
   private detach(e: HaEntity): void {
-    this.states.delete(e.key);
     this.avail.delete(e.key);
     const keys = this.byDevice.get(e.deviceId);
     keys?.delete(e.key);
     if (!keys || keys.size === 0) {
       this.byDevice.delete(e.deviceId);
-      this.deps.devices.remove(e.deviceId);
+      this.host.removeDevice(e.deviceId);
       return;
     }
-    if (this.deps.devices.get(e.deviceId))
-      this.deps.devices.upsert({ id: e.deviceId, state: { [e.key]: undefined } });
+    this.host.states.clear(e.deviceId, e.key);
     this.refreshDevice(e.deviceId);
   }
 
@@ -185,29 +197,22 @@ export class HaDiscovery {
     if (!e) return;
     const upd = applyState(e, role, buf.toString('utf8'));
     if (upd.error) {
-      this.deps.bad(topic, upd.error, { entity: key });
+      this.host.bad(topic, upd.error, { entity: key });
       return;
     }
-    const out = [];
+    const out: DialectValue[] = [];
     if (upd.reading) {
       const { mapping, value } = upd.reading;
-      out.push(reading(this.deps, e.deviceId, mapping.metric, value, mapping.unit, SOURCE));
+      out.push({ metric: mapping.metric, value, unit: mapping.unit });
     }
     if (upd.binary !== undefined && this.isPrimaryBinary(e))
-      out.push(reading(this.deps, e.deviceId, 'state', upd.binary, '', SOURCE));
-    if (out.length) this.deps.readings.publish(out);
+      out.push({ metric: 'state', value: upd.binary, unit: '' });
+    if (out.length) this.host.publishReadings(e.deviceId, out);
     if (upd.patch) this.merge(e, upd.patch);
   }
 
   private merge(e: HaEntity, patch: Json): void {
-    const next = { ...this.states.get(e.key), ...patch };
-    this.states.set(e.key, next);
-    this.deps.devices.upsert({
-      id: e.deviceId,
-      state: { [e.key]: next },
-      lastSeen: this.deps.now(),
-    });
-    this.deps.onEntityState(e.deviceId, e.key, next);
+    this.host.states.report(e.deviceId, { [e.key]: patch });
   }
 
   private onAvailability(key: string, i: number, topic: string, buf: Buffer): void {
@@ -217,7 +222,7 @@ export class HaDiscovery {
     let v: unknown = buf.toString('utf8');
     if (a.template) {
       const r = a.template.render(v);
-      if (!r.ok) return this.deps.bad(topic, `availability template: ${r.reason}`, { entity: key });
+      if (!r.ok) return this.host.bad(topic, `availability template: ${r.reason}`, { entity: key });
       v = r.value;
     }
     const up = samePayload(v, a.available)
@@ -226,12 +231,12 @@ export class HaDiscovery {
         ? false
         : undefined;
     if (up === undefined)
-      return this.deps.bad(topic, 'neither available nor not available', { entity: key });
+      return this.host.bad(topic, 'neither available nor not available', { entity: key });
     let st = this.avail.get(key);
     if (!st) this.avail.set(key, (st = { each: new Map() }));
     st.each.set(i, up);
     st.latest = up;
-    this.deps.devices.upsert({ id: e.deviceId, online: this.deviceOnline(e.deviceId) });
+    this.host.upsertDevice({ id: e.deviceId, online: this.deviceOnline(e.deviceId) });
   }
 
   private available(e: HaEntity): boolean {
@@ -277,8 +282,6 @@ export class HaDiscovery {
     const info = list.find((e) => e.device.name) ?? list[0];
     const patch: DevicePatch = {
       id: deviceId,
-      transport: 'mqtt',
-      source: SOURCE,
       kind: KIND_ORDER.find((k) => kinds.has(k)) ?? 'other',
       name: info.device.name ?? info.name,
       model: info.device.model,
@@ -287,13 +290,12 @@ export class HaDiscovery {
       room: info.device.area,
       capabilities: [...caps],
       controls,
-      gateways: [this.deps.gatewayId()],
       online: this.deviceOnline(deviceId),
     };
     // What the device's 'state' senses: the device class of its primary binary sensor.
     const primary = list.find((e) => e.component === 'binary_sensor' && this.isPrimaryBinary(e));
     const dc = primary?.c.device_class;
     if (typeof dc === 'string' && /^[a-z_]{1,40}$/.test(dc)) patch.binaryClass = dc;
-    this.deps.devices.upsert(patch);
+    this.host.upsertDevice(patch);
   }
 }

@@ -3,13 +3,12 @@
  * wildcards, the right types, the required keys, templates compiled (or marked unsupported), the
  * device an entity belongs to and its name, and its availability topics.
  */
+import { isObject, type Json } from '../dialect.js';
 import {
   HA_COMPONENTS,
-  isObject,
   type HaAvailability,
   type HaComponent,
   type HaEntity,
-  type Json,
   type RawEntityConfig,
 } from './ha-config.js';
 import { compileTemplate, type CompiledTemplate } from './template.js';
