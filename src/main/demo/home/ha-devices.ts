@@ -5,7 +5,7 @@
  * templates, a device-level config) and answers its commands with its new state. Values are deterministic functions of the tick count.
  */
 import { SimBlinds, SimLock } from './ha-openings.js';
-import { SIM_DEV, type SimDevice, type SimPublish } from './simhome.js';
+import { SIM_DEV, type SimDevice, type SimPublish } from './sim-device.js';
 
 export function haDevices(prefix: string): SimDevice[] {
   return [

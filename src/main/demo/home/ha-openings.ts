@@ -3,7 +3,7 @@
  * scripted devices: living-room blinds (open, close, stop, a position) and a front-door lock. Each
  * answers a command with its new state at once, as a quick motor or a smart lock reports it.
  */
-import { SIM_DEV, type SimDevice, type SimPublish } from './simhome.js';
+import { SIM_DEV, type SimDevice, type SimPublish } from './sim-device.js';
 
 /** `~` base topics, a position 0..100 and HA's default payloads (OPEN, CLOSE, STOP; open...). */
 export class SimBlinds implements SimDevice {

@@ -10,19 +10,7 @@ import { mqttLog } from '../../engine/mqtt/connect-options.js';
 import type { Logger } from '../../engine/logging.js';
 import { haDevices } from './ha-devices.js';
 import { SimZ2mBridge } from './z2m-bridge.js';
-
-export type SimPublish = (topic: string, payload: string, retain: boolean) => void;
-
-/** Who the simulated devices say made them (abbreviated device keys: manufacturer, software). */
-export const SIM_DEV = { mf: 'Homebeat Sim', sw: '1.0' };
-
-export interface SimDevice {
-  readonly id: string;
-  announce(pub: SimPublish): void;
-  commandTopics(): string[];
-  onCommand(topic: string, payload: string, pub: SimPublish, muted: (id: string) => boolean): void;
-  tick(n: number, pub: SimPublish): void;
-}
+import type { SimDevice, SimPublish } from './sim-device.js';
 
 export interface SimHomeOptions {
   url: string;

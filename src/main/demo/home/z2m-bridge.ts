@@ -3,7 +3,7 @@
  * `bridge/devices` list with exposes, each device's JSON state and availability, and answers to
  * `<base>/<friendly_name>/set` with the new state, as Zigbee2MQTT does.
  */
-import type { SimDevice, SimPublish } from './simhome.js';
+import type { SimDevice, SimPublish } from './sim-device.js';
 
 type State = Record<string, unknown>;
 

@@ -16,10 +16,7 @@ import type { Settings } from '../../../shared/settings.js';
 import type { Command } from './commands.js';
 import type { EntityStates } from './entity-states.js';
 
-export type Json = Record<string, unknown>;
-
-export const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export { isObject, type Json } from './json.js';
 
 export type MqttSettings = Settings['mqtt'];
 

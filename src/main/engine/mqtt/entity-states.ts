@@ -8,7 +8,7 @@
 import type { DevicePatch } from '../../../shared/model.js';
 import type { DeviceRegistry } from '../devices.js';
 import type { EntityState } from './commands.js';
-import { isObject } from './dialect.js';
+import { isObject } from './json.js';
 
 export interface EntityStatesOptions {
   devices: DeviceRegistry;

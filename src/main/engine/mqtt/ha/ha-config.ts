@@ -12,7 +12,7 @@ import {
   SHARED_OPTIONS,
 } from './abbreviations.js';
 import type { CompiledTemplate } from './template.js';
-import { isObject, type Json } from '../dialect.js';
+import { isObject, type Json } from '../json.js';
 
 export const HA_COMPONENTS = [
   'sensor',

@@ -3,7 +3,7 @@
  * wildcards, the right types, the required keys, templates compiled (or marked unsupported), the
  * device an entity belongs to and its name, and its availability topics.
  */
-import { isObject, type Json } from '../dialect.js';
+import { isObject, type Json } from '../json.js';
 import {
   HA_COMPONENTS,
   type HaAvailability,

@@ -6,7 +6,7 @@
  */
 import type { DeviceControl } from '../../../../shared/model.js';
 import type { Command } from '../commands.js';
-import { isObject, type Json } from '../dialect.js';
+import { isObject, type Json } from '../json.js';
 import { metricFor, toNumber, toPercent, type MetricMapping } from '../metric-map.js';
 
 export interface Feature {
