@@ -45,6 +45,40 @@ export interface DeviceControl {
   modes?: string[];
 }
 
+/**
+ * What an entity is to its device: its primary values (what the device is for), configuration
+ * (offsets, thresholds, modes) or diagnostics (link quality, battery low flags, firmware). Only
+ * primary entities are shown as the device's value; the others are kept and shown as such.
+ */
+export type EntityCategory = 'primary' | 'config' | 'diagnostic';
+
+/**
+ * One value or control of a device: a Zigbee2MQTT property with its endpoint (`temperature`,
+ * `state_l1`), a Home Assistant entity, a GATT characteristic field (`heart_rate`,
+ * `rr_interval`), a BTHome object instance (`temperature_2`). Readings form one series per
+ * (device, entity key); the metric is a tag saying what the entity measures.
+ */
+export interface Entity {
+  /** Unique within its device; stable across restarts. */
+  key: string;
+  name: string;
+  /** What it measures, for display, rules and the bridge; absent for text-like entities. */
+  metric?: Metric;
+  unit?: string;
+  category: EntityCategory;
+  /** Its own availability, where its source reports one; absent: it follows the device's. */
+  available?: boolean;
+  /** Why it is unavailable, in words (e.g. "relay offline (availability topic)"). */
+  unavailableReason?: string;
+  /** What a binary entity senses (door, window, motion, ...), for its words. */
+  binaryClass?: string;
+  /** The kind of control it offers, when it takes commands (its `entity` handle is the key). */
+  control?: DeviceControl['kind'];
+}
+
+/** Online: everything available; partial: some entities unavailable; offline: the device is. */
+export type Availability = 'online' | 'partial' | 'offline';
+
 export interface LatestValue {
   value: number | null;
   unit: string;
@@ -65,6 +99,10 @@ export interface Device {
   firmware?: string;
   room?: string;
   capabilities: Metric[];
+  /** Its values and controls, each its own series; see Entity. */
+  entities?: Entity[];
+  /** Derived from `online` and the entities' own availability. */
+  availability?: Availability;
   controls?: DeviceControl[];
   /** Current state of controllable entities, keyed by entity (e.g. { state: 'ON', brightness: 40 }). */
   state?: Record<string, unknown>;
@@ -99,6 +137,8 @@ export type ReadingStatus = 'ok' | 'nan' | 'nres' | 'pos_inf' | 'neg_inf' | 'inv
 
 export interface Reading {
   deviceId: string;
+  /** The entity of the device this value belongs to (see Entity); absent: the metric's name. */
+  entity?: string;
   metric: Metric;
   /** null only when status is not 'ok'. */
   value: number | null;
