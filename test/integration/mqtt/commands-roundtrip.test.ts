@@ -89,16 +89,15 @@ describe('command round trip with scripted devices', () => {
     ]);
     const half = await command('sim_blinds', 'cover/sim_blinds', { position: 40 });
     expect(await outcome(half.id)).toMatchObject({ state: 'confirmed' });
-    expect(device(te, 'sim_blinds')?.state?.['cover/sim_blinds']).toMatchObject({
-      state: 'open',
-      position: 40,
-    });
+    // State and position arrive on two topics: poll until both have.
+    await expect
+      .poll(() => device(te, 'sim_blinds')?.state?.['cover/sim_blinds'])
+      .toMatchObject({ state: 'open', position: 40 });
     const closed = await command('sim_blinds', 'cover/sim_blinds', { state: 'CLOSE' });
     expect((await outcome(closed.id)).state).toBe('confirmed');
-    expect(device(te, 'sim_blinds')?.state?.['cover/sim_blinds']).toMatchObject({
-      state: 'closed',
-      position: 0,
-    });
+    await expect
+      .poll(() => device(te, 'sim_blinds')?.state?.['cover/sim_blinds'])
+      .toMatchObject({ state: 'closed', position: 0 });
 
     const lock = 'lock/sim_front_door_lock';
     expect(device(te, 'sim_front_door_lock')?.state?.[lock]).toMatchObject({ state: 'LOCKED' });
