@@ -4,7 +4,7 @@ import type { Handlers } from '../context.js';
 import { bindKeySecret } from './passive.js';
 import { channelsOf } from './upkeep.js';
 import type { BleService } from './service.js';
-import { BTHOME_UUID } from './scanner.js';
+import { BTHOME_UUID } from './bthome/index.js';
 
 /** A pairing-screen scan ends by itself, so a forgotten screen does not scan for ever. */
 const USER_SCAN_MS = 120_000;
@@ -14,7 +14,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
   let userScanTimer: unknown = null;
   const scanner = () => {
     if (svc.scanner) return svc.scanner;
-    throw new EngineError('unavailable', `Bluetooth unavailable: ${svc.unavailable ?? 'disabled'}`);
+    throw new EngineError('unavailable', 'Bluetooth unavailable: disabled');
   };
   const saveBle = (patch: Partial<Settings['ble']>) => {
     svc.ctx.settings.update({ ble: patch });
@@ -69,9 +69,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
       });
       report('saved');
       if (passive) {
-        const data = sc.peripherals
-          .get(id)
-          ?.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID)?.data;
+        const data = sc.lastAdvert(id)?.serviceData.find((d) => d.uuid === BTHOME_UUID)?.data;
         const encrypted = data !== undefined && (data[0] & 0x01) === 1;
         const keyless = encrypted && !svc.ctx.ports.secrets.get(bindKeySecret(id));
         report('listening', true, keyless ? 'encrypted: set its bind key' : undefined);

@@ -6,15 +6,18 @@ import type { Logger } from '../logging.js';
 import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { bleHandlers } from './handlers.js';
-import { loadNoble } from './noble-loader.js';
-import type { Peripheral } from './noble-loader.js';
+import { nobleRadio } from './noble-loader.js';
 import { BthomeReceiver } from './passive.js';
+import type { Advertisement, Radio, RadioFactory } from './radio.js';
 import { channelsOf, Presence, prePairDemo, PullJobs } from './upkeep.js';
-import { BTHOME_UUID, Scanner } from './scanner.js';
+import { Scanner } from './scanner.js';
+import { BTHOME_UUID } from './bthome/index.js';
 import { DeviceSession, type Progress, type SessionDeps } from './session.js';
 import { createSimWorld, type SimWorld } from './sim/world.js';
 
 export interface BleServiceOptions {
+  /** Where advertisements and GATT links come from (default: noble over the binding, or local). */
+  radio?: RadioFactory;
   /** Runs the periodic pulls; without it, Sync now pulls directly. */
   scheduler?: SchedulerApi;
   /** Where stored records and their sync cursors are committed. */
@@ -48,7 +51,7 @@ export class BleService implements BleApi {
   readonly log: Logger;
   world: SimWorld | null = null;
   scanner: Scanner | null = null;
-  unavailable: string | null = null;
+  radio: Radio | null = null;
   /** Pair requests waiting for their session, to report its progress. */
   readonly pairing = new Map<string, Progress>();
   private bthome: BthomeReceiver;
@@ -90,9 +93,13 @@ export class BleService implements BleApi {
       history: opts.history,
       log: ctx.log('ble.session'),
       transport: this.transport,
-      findPeripheral: (id, ms, signal) => {
+      heard: (id, ms, signal) => {
         if (!this.scanner) return Promise.reject(new Error('Bluetooth unavailable'));
         return this.scanner.waitFor(id, ms, signal);
+      },
+      connect: (id, signal) => {
+        if (!this.radio) return Promise.reject(new Error('Bluetooth unavailable'));
+        return this.radio.connect(id, signal);
       },
       whileConnecting: (id, connect) =>
         this.scanner ? this.scanner.whileConnecting(id, connect) : connect(),
@@ -157,13 +164,14 @@ export class BleService implements BleApi {
 
   /** Connect, sync, disconnect: the periodic job of a 'periodic' device. */
   async pull(id: string, signal?: AbortSignal): Promise<void> {
-    if (!this.scanner) throw new Error(this.unavailable ?? 'Bluetooth unavailable');
+    const sc = this.scanner;
+    if (!sc || sc.adapter === 'unavailable') throw new Error(sc?.reason ?? 'Bluetooth unavailable');
     let s = this.sessions.get(id);
     if (!s) {
       const ac = new AbortController();
-      const p = await this.scanner.waitFor(id, this.deps.timeouts.connectMs, signal ?? ac.signal);
+      const a = await sc.waitFor(id, this.deps.timeouts.connectMs, signal ?? ac.signal);
       // A pull may run while paused: only Sync now starts one then (the user asked).
-      s = this.ensureSession(id, p, true) ?? undefined;
+      s = this.ensureSession(id, a, true) ?? undefined;
       if (!s) return; // a passive sensor: nothing to pull
     }
     await s.pull(signal);
@@ -214,8 +222,8 @@ export class BleService implements BleApi {
           gateways: [this.ctx.gatewayId()],
         });
       }
-      const p0 = active ? this.scanner?.peripherals.get(p.id) : undefined;
-      if (p0) this.ensureSession(p.id, p0);
+      const a = active ? this.scanner?.lastAdvert(p.id) : undefined;
+      if (a) this.ensureSession(p.id, a);
     }
     // Jobs stay registered while paused: the scheduler pauses them itself and keeps their history.
     this.jobs.sync(s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id));
@@ -226,28 +234,25 @@ export class BleService implements BleApi {
   pushStatus(): void {
     const s = this.ctx.settings.get().ble;
     const sc = this.scanner;
+    const unavailable = sc?.adapter === 'unavailable' ? (sc.reason ?? 'unavailable') : null;
     const ble: BleStatus = {
-      adapter: this.unavailable
-        ? 'unavailable'
-        : !s.enabled
-          ? 'poweredOff'
-          : (sc?.adapter ?? 'idle'),
+      adapter: unavailable ? 'unavailable' : !s.enabled ? 'poweredOff' : (sc?.adapter ?? 'idle'),
       simulated: this.transport === 'simulated',
       connected: [...this.sessions.values()].filter((x) => x.connected).length,
       paired: s.paired.length,
     };
-    const reason = this.unavailable ?? (!s.enabled ? 'Bluetooth is off in settings' : sc?.reason);
+    const reason = unavailable ?? (!s.enabled ? 'Bluetooth is off in settings' : sc?.reason);
     if (reason) ble.reason = reason;
     this.ctx.setStatus({ ble });
   }
 
   /** The session of a paired GATT device, created on its first advertisement. */
-  ensureSession(id: string, p: Peripheral, evenPaused = false): DeviceSession | null {
+  ensureSession(id: string, a: Advertisement, evenPaused = false): DeviceSession | null {
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
-    if (!paired || (this.paused && !evenPaused) || isPassive(p)) return null;
-    const name = paired.name || p.advertisement?.localName || '';
+    if (!paired || (this.paused && !evenPaused) || isPassive(a)) return null;
+    const name = paired.name || a.name || '';
     const sess = new DeviceSession(id, paired.mode, name, this.deps);
     this.sessions.set(id, sess);
     // Started on the next turn: a pair request saves settings first and reports 'saved' first.
@@ -272,17 +277,20 @@ export class BleService implements BleApi {
       this.ownWorld = true;
     } else this.world = this.opts.world ?? null;
     const binding = this.opts.binding ?? this.world?.radio;
-    const res = loadNoble({ binding, require: this.opts.require });
-    if (!res.ok) {
-      this.unavailable = res.reason;
-      this.log.warn('Bluetooth unavailable; everything else runs on', { reason: res.reason });
-      return;
-    }
+    const factory =
+      this.opts.radio ??
+      nobleRadio({
+        binding,
+        require: this.opts.require,
+        simulated: this.transport === 'simulated',
+      });
+    this.radio = factory({ log: this.ctx.log('ble.radio') });
     this.scanner = new Scanner({
       ctx: this.ctx,
       log: this.ctx.log('ble.scan'),
-      noble: res.noble,
-      onAdvert: (id, p) => this.onAdvert(id, p),
+      radio: this.radio,
+      onAdvert: (a) => this.onAdvert(a.address, a),
+      kindOf: (a) => (a.serviceData.some((d) => d.uuid === BTHOME_UUID) ? 'sensor' : undefined),
       onAdapter: () => this.pushStatus(),
       isPaired: (id) => this.ctx.settings.get().ble.paired.some((x) => x.id === id),
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
@@ -294,7 +302,7 @@ export class BleService implements BleApi {
     if (this.world && this.opts.prePair !== false) prePairDemo(this.ctx, this.world, this.log);
   }
 
-  private onAdvert(id: string, p: Peripheral): void {
+  private onAdvert(id: string, p: Advertisement): void {
     const paired = this.ctx.settings.get().ble.paired.some((x) => x.id === id);
     if (!paired || this.paused) return;
     const now = this.ctx.ports.clock.now();
@@ -307,8 +315,8 @@ export class BleService implements BleApi {
           this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
       this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
     }
-    const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
-    if (bthome) this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
+    const bthome = p.serviceData.find((d) => d.uuid === BTHOME_UUID);
+    if (bthome) this.bthome.handle(id, p.name ?? '', bthome.data, p.rssi);
     else this.ensureSession(id, p);
   }
 
@@ -322,7 +330,6 @@ export class BleService implements BleApi {
 }
 
 /** A BTHome sensor or anything that cannot be connected is handled from its advertisements. */
-function isPassive(p: Peripheral): boolean {
-  const data = p.advertisement?.serviceData ?? [];
-  return p.connectable === false || data.some((d) => d.uuid.toLowerCase() === BTHOME_UUID);
+function isPassive(a: Advertisement): boolean {
+  return !a.connectable || a.serviceData.some((d) => d.uuid === BTHOME_UUID);
 }
