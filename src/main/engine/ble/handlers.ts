@@ -1,10 +1,9 @@
 import type { Settings } from '../../../shared/settings.js';
 import { EngineError } from '../../../shared/result.js';
 import type { Handlers } from '../context.js';
-import { bindKeySecret } from './passive.js';
+import { bindKeySecret } from './formats/bthome.js';
 import { channelsOf } from './upkeep.js';
 import type { BleService } from './service.js';
-import { BTHOME_UUID } from './bthome/index.js';
 
 /** A pairing-screen scan ends by itself, so a forgotten screen does not scan for ever. */
 const USER_SCAN_MS = 120_000;
@@ -59,7 +58,8 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
       const seen = sc.get(id);
       if (!seen) throw new EngineError('not_found', `${id} has not been seen in a scan`, 'id');
       const report = progress(id);
-      const passive = seen.services.includes(BTHOME_UUID) || !seen.connectable;
+      const advert = sc.lastAdvert(id);
+      const passive = !advert || svc.isPassive(advert);
       if (!passive) svc.pairing.set(id, report);
       saveBle({
         paired: [
@@ -68,12 +68,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
         ],
       });
       report('saved');
-      if (passive) {
-        const data = sc.lastAdvert(id)?.serviceData.find((d) => d.uuid === BTHOME_UUID)?.data;
-        const encrypted = data !== undefined && (data[0] & 0x01) === 1;
-        const keyless = encrypted && !svc.ctx.ports.secrets.get(bindKeySecret(id));
-        report('listening', true, keyless ? 'encrypted: set its bind key' : undefined);
-      }
+      if (passive) report('listening', true, advert && svc.adverts.pairingNote(advert));
       svc.log.info('paired', { device: id, mode, passive });
       return { id };
     },
@@ -97,7 +92,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
       svc.ctx.ports.secrets.set(bindKeySecret(id), key.toLowerCase());
       const s = svc.ctx.settings.get().ble;
       if (!s.bthomeKeys.includes(id)) saveBle({ bthomeKeys: [...s.bthomeKeys, id] });
-      svc.resetBthome(id);
+      svc.adverts.reset(id);
       svc.log.info('BTHome bind key stored', { device: id });
       return { id };
     },

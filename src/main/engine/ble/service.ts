@@ -7,17 +7,19 @@ import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { bleHandlers } from './handlers.js';
 import { nobleRadio } from './noble-loader.js';
-import { BthomeReceiver } from './passive.js';
+import { AdvertReceiver } from './advert-receiver.js';
+import { ADVERT_FORMATS, type AdvertFormat } from './formats/index.js';
 import type { Advertisement, Radio, RadioFactory } from './radio.js';
 import { channelsOf, Presence, prePairDemo, PullJobs } from './upkeep.js';
 import { Scanner } from './scanner.js';
-import { BTHOME_UUID } from './bthome/index.js';
 import { DeviceSession, type Progress, type SessionDeps } from './session.js';
 import { createSimWorld, type SimWorld } from './sim/world.js';
 
 export interface BleServiceOptions {
   /** Where advertisements and GATT links come from (default: noble over the binding, or local). */
   radio?: RadioFactory;
+  /** The advertisement formats passive sensors are read in (default: ADVERT_FORMATS). */
+  formats?: readonly AdvertFormat[];
   /** Runs the periodic pulls; without it, Sync now pulls directly. */
   scheduler?: SchedulerApi;
   /** Where stored records and their sync cursors are committed. */
@@ -54,7 +56,7 @@ export class BleService implements BleApi {
   radio: Radio | null = null;
   /** Pair requests waiting for their session, to report its progress. */
   readonly pairing = new Map<string, Progress>();
-  private bthome: BthomeReceiver;
+  readonly adverts: AdvertReceiver;
   private readonly eventListeners = new Set<(e: DeviceEvent) => void>();
   private ownWorld = false;
   private paused = false;
@@ -79,14 +81,20 @@ export class BleService implements BleApi {
     );
     this.jobs = new PullJobs(ctx, opts.scheduler, (id, signal) => this.pull(id, signal));
     this.transport = opts.binding || opts.world || opts.simulate ? 'simulated' : 'ble';
-    this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport, (e) => {
-      for (const l of this.eventListeners) {
-        try {
-          l(e);
-        } catch (err) {
-          this.log.error('a device event listener failed', { error: String(err) });
+    this.adverts = new AdvertReceiver({
+      ctx,
+      log: ctx.log('ble.adverts'),
+      formats: opts.formats ?? ADVERT_FORMATS,
+      transport: this.transport,
+      onEvent: (e) => {
+        for (const l of this.eventListeners) {
+          try {
+            l(e);
+          } catch (err) {
+            this.log.error('a device event listener failed', { error: String(err) });
+          }
         }
-      }
+      },
     });
     this.deps = {
       ctx,
@@ -177,11 +185,6 @@ export class BleService implements BleApi {
     await s.pull(signal);
   }
 
-  /** A new bind key is tried on the sensor's next packet. */
-  resetBthome(id: string): void {
-    this.bthome.reset(id);
-  }
-
   /** Brings noble, scanning, sessions and jobs in line with settings and pause. */
   reconcile(): void {
     if (!this.ctx.settings.get().ble.enabled) {
@@ -211,11 +214,12 @@ export class BleService implements BleApi {
         this.announced.add(p.id);
         const known = this.ctx.devices.get(p.id);
         const seen = this.scanner?.get(p.id);
+        const last = this.scanner?.lastAdvert(p.id);
         this.ctx.devices.upsert({
           id: p.id,
           name: p.name || known?.name || undefined,
           transport: this.transport,
-          source: known?.source ?? (seen?.services.includes(BTHOME_UUID) ? 'bthome' : 'ble'),
+          source: known?.source ?? (last && this.adverts.match(last)?.source) ?? 'ble',
           kind: known?.kind ?? (seen?.kind as DeviceKind | undefined) ?? 'other',
           paired: true,
           online: false,
@@ -251,7 +255,7 @@ export class BleService implements BleApi {
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
-    if (!paired || (this.paused && !evenPaused) || isPassive(a)) return null;
+    if (!paired || (this.paused && !evenPaused) || this.isPassive(a)) return null;
     const name = paired.name || a.name || '';
     const sess = new DeviceSession(id, paired.mode, name, this.deps);
     this.sessions.set(id, sess);
@@ -290,7 +294,7 @@ export class BleService implements BleApi {
       log: this.ctx.log('ble.scan'),
       radio: this.radio,
       onAdvert: (a) => this.onAdvert(a.address, a),
-      kindOf: (a) => (a.serviceData.some((d) => d.uuid === BTHOME_UUID) ? 'sensor' : undefined),
+      kindOf: (a) => (this.adverts.match(a) ? 'sensor' : undefined),
       onAdapter: () => this.pushStatus(),
       isPaired: (id) => this.ctx.settings.get().ble.paired.some((x) => x.id === id),
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
@@ -315,9 +319,12 @@ export class BleService implements BleApi {
           this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
       this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
     }
-    const bthome = p.serviceData.find((d) => d.uuid === BTHOME_UUID);
-    if (bthome) this.bthome.handle(id, p.name ?? '', bthome.data, p.rssi);
-    else this.ensureSession(id, p);
+    if (!this.adverts.handle(p)) this.ensureSession(id, p);
+  }
+
+  /** A sensor in an advertisement format, or anything that cannot be connected, is passive. */
+  isPassive(a: Advertisement): boolean {
+    return !a.connectable || !this.radio?.canConnect || this.adverts.match(a) !== undefined;
   }
 
   private stopSessions(which: (id: string) => boolean): void {
@@ -327,9 +334,4 @@ export class BleService implements BleApi {
         this.sessions.delete(id);
       }
   }
-}
-
-/** A BTHome sensor or anything that cannot be connected is handled from its advertisements. */
-function isPassive(a: Advertisement): boolean {
-  return !a.connectable || a.serviceData.some((d) => d.uuid === BTHOME_UUID);
 }

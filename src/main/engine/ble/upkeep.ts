@@ -2,8 +2,8 @@ import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { SchedulerApi } from '../services.js';
 import { unref } from './gatt.js';
-import { bindKeySecret } from './passive.js';
-import { isChannelOf } from './bthome/channels.js';
+import { bindKeySecret } from './formats/bthome.js';
+import { isChannelOf } from './channels.js';
 import type { SimWorld } from './sim/world.js';
 
 /** The devices a BTHome sensor's extra channels became (see bthome/channels.ts). */

@@ -1,12 +1,12 @@
-import { METRICS } from '../../../../shared/metrics.js';
-import type { DecodedValue } from '../decoders/index.js';
+import { METRICS } from '../../../shared/metrics.js';
+import type { DecodedValue } from './decoders/index.js';
 
 /**
- * A BTHome sensor can report several values of one metric in a packet: a window contact and a
+ * A passive sensor (BTHome, or any advertisement format) can report several values of one metric in a packet: a window contact and a
  * battery-low flag (both binary 'state'), two temperature probes, a rotation and a UV index (both
  * 'generic'). History keeps one value per device, metric and time, so those would overwrite each
  * other. The first value of each metric in the packet stays on the sensor itself; every other one
- * gets a channel named after its BTHome object (and instance), which becomes a device of its own
+ * gets a channel named after its sensor (a BTHome object, and instance), which becomes a device of its own
  * (`<mac>/<channel>`) with its own history, card, rules and Home Assistant entity.
  *
  * Object order within a packet is fixed by the sensor's firmware (bthome.io asks for ascending
