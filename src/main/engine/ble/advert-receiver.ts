@@ -1,4 +1,4 @@
-import type { DeviceEvent, Reading, Transport } from '../../../shared/model.js';
+import type { DeviceEvent, Reading } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { channelId, splitChannels } from './channels.js';
@@ -21,7 +21,6 @@ export interface AdvertReceiverOptions {
   log: Logger;
   /** The table of formats, first match wins. */
   formats: readonly AdvertFormat[];
-  transport: Transport;
   onEvent(e: DeviceEvent): void;
 }
 
@@ -111,7 +110,7 @@ export class AdvertReceiver {
       const binary = ch.values.find((v) => v.metric === 'state')?.extra?.sensor;
       ctx.devices.upsert({
         id: deviceId,
-        transport: this.o.transport,
+        transport: 'ble',
         source: format.source,
         kind: own.length > 0 && binaryOnly ? 'binary_sensor' : 'sensor',
         name: ch.key === null ? name || undefined : `${name || id} ${ch.label}`,

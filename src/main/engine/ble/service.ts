@@ -1,39 +1,29 @@
-import type { EventEmitter } from 'node:events';
 import type { BleStatus } from '../../../shared/contract/ble.js';
-import type { DeviceEvent, DeviceKind, Transport } from '../../../shared/model.js';
+import type { DeviceEvent, DeviceKind } from '../../../shared/model.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { bleHandlers } from './handlers.js';
-import { nobleRadio } from './noble-loader.js';
 import { AdvertReceiver } from './advert-receiver.js';
 import { ADVERT_FORMATS, type AdvertFormat } from './formats/index.js';
 import type { Advertisement, Radio, RadioFactory } from './radio.js';
-import { channelsOf, Presence, prePairDemo, PullJobs } from './upkeep.js';
+import { channelsOf, Presence, PullJobs } from './upkeep.js';
 import { Scanner } from './scanner.js';
 import { DeviceSession, type Progress, type SessionDeps } from './session.js';
-import { createSimWorld, type SimWorld } from './sim/world.js';
 
 export interface BleServiceOptions {
-  /** Where advertisements and GATT links come from (default: noble over the binding, or local). */
-  radio?: RadioFactory;
+  /**
+   * Where advertisements and GATT links come from: the local adapter (noble-loader.ts's
+   * nobleRadio) or another radio. Built when Bluetooth is first wanted.
+   */
+  radio: RadioFactory;
   /** The advertisement formats passive sensors are read in (default: ADVERT_FORMATS). */
   formats?: readonly AdvertFormat[];
   /** Runs the periodic pulls; without it, Sync now pulls directly. */
   scheduler?: SchedulerApi;
   /** Where stored records and their sync cursors are committed. */
   history?: HistoryApi;
-  /** Use a simulated household (the demo) when no binding or world is given. */
-  simulate?: boolean;
-  /** A noble bindings object to use instead of the HCI stack (the simulated radio in tests). */
-  binding?: EventEmitter;
-  /** A simulated household; default in simulate mode. Its radio is the binding. */
-  world?: SimWorld;
-  /** Replaces the module loader (tests of noble failing to load). */
-  require?: NodeJS.Require;
-  /** In simulate mode, pair the demo devices when nothing is paired yet (default true). */
-  prePair?: boolean;
   backoff?: Partial<BackoffOptions>;
   timeouts?: Partial<SessionDeps['timeouts']>;
   random?: () => number;
@@ -41,9 +31,9 @@ export interface BleServiceOptions {
 }
 
 /**
- * The BLE service: noble loaded lazily (no Bluetooth stack becomes the adapter state
- * "unavailable", never a crash), a scanner, a session per paired GATT device, passive BTHome
- * sensors, presence, and periodic pulls through the scheduler.
+ * The BLE service: a radio built lazily (no Bluetooth stack becomes the adapter state
+ * "unavailable", never a crash), a scanner, a session per paired GATT device, passive sensors in
+ * the advertisement formats, presence, and periodic pulls through the scheduler.
  */
 export class BleService implements BleApi {
   readonly name = 'ble';
@@ -51,14 +41,12 @@ export class BleService implements BleApi {
   readonly dependsOn: readonly EngineService[];
   readonly sessions = new Map<string, DeviceSession>();
   readonly log: Logger;
-  world: SimWorld | null = null;
   scanner: Scanner | null = null;
   radio: Radio | null = null;
   /** Pair requests waiting for their session, to report its progress. */
   readonly pairing = new Map<string, Progress>();
   readonly adverts: AdvertReceiver;
   private readonly eventListeners = new Set<(e: DeviceEvent) => void>();
-  private ownWorld = false;
   private paused = false;
   private loaded = false;
   /** Paired devices listed in the registry during this run. */
@@ -67,11 +55,10 @@ export class BleService implements BleApi {
   private readonly presence: Presence;
   private readonly jobs: PullJobs;
   private readonly deps: SessionDeps;
-  private readonly transport: Transport;
 
   constructor(
     readonly ctx: EngineContext,
-    private readonly opts: BleServiceOptions = {},
+    private readonly opts: BleServiceOptions,
   ) {
     this.log = ctx.log('ble');
     this.dependsOn = [opts.history, opts.scheduler].filter((s) => s !== undefined);
@@ -80,12 +67,10 @@ export class BleService implements BleApi {
       this.sessions.get(id),
     );
     this.jobs = new PullJobs(ctx, opts.scheduler, (id, signal) => this.pull(id, signal));
-    this.transport = opts.binding || opts.world || opts.simulate ? 'simulated' : 'ble';
     this.adverts = new AdvertReceiver({
       ctx,
       log: ctx.log('ble.adverts'),
       formats: opts.formats ?? ADVERT_FORMATS,
-      transport: this.transport,
       onEvent: (e) => {
         for (const l of this.eventListeners) {
           try {
@@ -100,7 +85,6 @@ export class BleService implements BleApi {
       ctx,
       history: opts.history,
       log: ctx.log('ble.session'),
-      transport: this.transport,
       heard: (id, ms, signal) => {
         if (!this.scanner) return Promise.reject(new Error('Bluetooth unavailable'));
         return this.scanner.waitFor(id, ms, signal);
@@ -144,7 +128,6 @@ export class BleService implements BleApi {
     this.jobs.dispose();
     this.scanner?.dispose();
     this.scanner = null;
-    if (this.ownWorld) this.world?.radio.dispose();
   }
 
   setPaused(paused: boolean): void {
@@ -194,7 +177,6 @@ export class BleService implements BleApi {
       return this.pushStatus();
     }
     if (!this.loaded) this.load();
-    // Read after loading: pre-pairing may just have changed them.
     const s = this.ctx.settings.get().ble;
     const paired = new Map(s.paired.map((p) => [p.id, p]));
     const active = !this.paused;
@@ -218,7 +200,7 @@ export class BleService implements BleApi {
         this.ctx.devices.upsert({
           id: p.id,
           name: p.name || known?.name || undefined,
-          transport: this.transport,
+          transport: 'ble',
           source: known?.source ?? (last && this.adverts.match(last)?.source) ?? 'ble',
           kind: known?.kind ?? (seen?.kind as DeviceKind | undefined) ?? 'other',
           paired: true,
@@ -241,7 +223,7 @@ export class BleService implements BleApi {
     const unavailable = sc?.adapter === 'unavailable' ? (sc.reason ?? 'unavailable') : null;
     const ble: BleStatus = {
       adapter: unavailable ? 'unavailable' : !s.enabled ? 'poweredOff' : (sc?.adapter ?? 'idle'),
-      simulated: this.transport === 'simulated',
+      simulated: this.radio?.simulated ?? false,
       connected: [...this.sessions.values()].filter((x) => x.connected).length,
       paired: s.paired.length,
     };
@@ -275,20 +257,8 @@ export class BleService implements BleApi {
   }
 
   private load(): void {
-    this.loaded = true; // before anything that may re-enter reconcile (pre-pairing saves settings)
-    if (this.opts.simulate && !this.opts.binding && !this.opts.world) {
-      this.world = createSimWorld({ demo: true, clock: this.ctx.ports.clock });
-      this.ownWorld = true;
-    } else this.world = this.opts.world ?? null;
-    const binding = this.opts.binding ?? this.world?.radio;
-    const factory =
-      this.opts.radio ??
-      nobleRadio({
-        binding,
-        require: this.opts.require,
-        simulated: this.transport === 'simulated',
-      });
-    this.radio = factory({ log: this.ctx.log('ble.radio') });
+    this.loaded = true;
+    this.radio = this.opts.radio({ log: this.ctx.log('ble.radio') });
     this.scanner = new Scanner({
       ctx: this.ctx,
       log: this.ctx.log('ble.scan'),
@@ -303,7 +273,6 @@ export class BleService implements BleApi {
         this.ctx.settings.get().ble.paired.some((p) => !this.sessions.get(p.id)?.connected),
     });
     this.scanner.start();
-    if (this.world && this.opts.prePair !== false) prePairDemo(this.ctx, this.world, this.log);
   }
 
   private onAdvert(id: string, p: Advertisement): void {

@@ -1,4 +1,4 @@
-import type { DeviceKind, DevicePatch, Transport } from '../../../shared/model.js';
+import type { DeviceKind, DevicePatch } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { HistoryApi } from '../services.js';
 import type { Logger } from '../logging.js';
@@ -24,7 +24,6 @@ export interface SessionDeps {
   /** Where stored records are committed. */
   history?: HistoryApi | undefined;
   log: Logger;
-  transport: Transport;
   /** Resolves once the device has been heard recently, waiting for an advertisement if needed. */
   heard(id: string, timeoutMs: number, signal: AbortSignal): Promise<unknown>;
   /** A GATT link from the radio (aborting `signal` calls the attempt off). */
@@ -303,7 +302,7 @@ export class DeviceSession {
     const caps = capabilitiesOf(this.link?.chars.keys() ?? []);
     this.d.ctx.devices.upsert({
       id: this.id,
-      transport: this.d.transport,
+      transport: 'ble',
       source: 'ble',
       kind: this.kind,
       name: this.name || undefined,

@@ -2,9 +2,7 @@ import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { SchedulerApi } from '../services.js';
 import { unref } from './gatt.js';
-import { bindKeySecret } from './formats/bthome.js';
 import { isChannelOf } from './channels.js';
-import type { SimWorld } from './sim/world.js';
 
 /** The devices a BTHome sensor's extra channels became (see bthome/channels.ts). */
 export const channelsOf = (ctx: EngineContext, id: string) =>
@@ -106,19 +104,4 @@ export class PullJobs {
   dispose(): void {
     this.sync([]);
   }
-}
-
-/** A fresh demo shows data at once: pair the simulated wearables (one is left for pairing). */
-export function prePairDemo(ctx: EngineContext, w: SimWorld, log: Logger): void {
-  const s = ctx.settings.get();
-  if (s.ble.paired.length > 0) return;
-  for (const [mac, key] of Object.entries(w.bindKeys))
-    ctx.ports.secrets.set(bindKeySecret(mac), key);
-  ctx.settings.update({
-    ble: {
-      paired: w.demoPairing,
-      bthomeKeys: [...new Set([...s.ble.bthomeKeys, ...Object.keys(w.bindKeys)])],
-    },
-  });
-  log.info('simulation: paired the demo devices', { count: w.demoPairing.length });
 }
