@@ -1,4 +1,5 @@
 import { METRICS } from '../../../shared/metrics.js';
+import type { DeviceRegistry } from '../devices.js';
 import type { DecodedValue } from './decoders/index.js';
 
 /**
@@ -66,6 +67,10 @@ export const channelId = (sensorId: string, key: string): string => `${sensorId}
 
 /** Whether `id` is a channel of the sensor `sensorId`. */
 export const isChannelOf = (id: string, sensorId: string): boolean => id.startsWith(`${sensorId}/`);
+
+/** The devices a sensor's extra channels became: online, away and forgotten with the sensor. */
+export const channelsOf = (devices: DeviceRegistry, sensorId: string) =>
+  devices.list().filter((d) => isChannelOf(d.id, sensorId));
 
 function labelOf(sensor: string, instance: number): string {
   const known = (METRICS as Record<string, { label: string }>)[sensor]?.label;

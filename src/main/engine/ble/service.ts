@@ -4,13 +4,16 @@ import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { bleHandlers } from './handlers.js';
+import { bleHandlers, type BleControl } from './handlers.js';
 import { AdvertReceiver } from './advert-receiver.js';
 import { ADVERT_FORMATS, type AdvertFormat } from './formats/index.js';
 import type { Advertisement, Radio, RadioFactory } from './radio.js';
-import { channelsOf, Presence, PullJobs } from './upkeep.js';
+import { channelsOf } from './channels.js';
+import { Presence } from './presence.js';
+import { PullJobs } from './pull-jobs.js';
 import { Scanner } from './scanner.js';
-import { DeviceSession, type Progress, type SessionDeps } from './session.js';
+import type { DeviceSession, SessionDeps } from './session.js';
+import { Sessions } from './sessions.js';
 
 export interface BleServiceOptions {
   /**
@@ -39,13 +42,11 @@ export class BleService implements BleApi {
   readonly name = 'ble';
   readonly handlers: Partial<Handlers>;
   readonly dependsOn: readonly EngineService[];
-  readonly sessions = new Map<string, DeviceSession>();
-  readonly log: Logger;
-  scanner: Scanner | null = null;
-  radio: Radio | null = null;
-  /** Pair requests waiting for their session, to report its progress. */
-  readonly pairing = new Map<string, Progress>();
-  readonly adverts: AdvertReceiver;
+  private readonly log: Logger;
+  private readonly sessions: Sessions;
+  private scanner: Scanner | null = null;
+  private radio: Radio | null = null;
+  private readonly adverts: AdvertReceiver;
   private readonly eventListeners = new Set<(e: DeviceEvent) => void>();
   private paused = false;
   private loaded = false;
@@ -54,15 +55,15 @@ export class BleService implements BleApi {
   private offSettings: (() => void) | null = null;
   private readonly presence: Presence;
   private readonly jobs: PullJobs;
-  private readonly deps: SessionDeps;
+  private readonly connectMs: number;
 
   constructor(
-    readonly ctx: EngineContext,
+    private readonly ctx: EngineContext,
     private readonly opts: BleServiceOptions,
   ) {
     this.log = ctx.log('ble');
     this.dependsOn = [opts.history, opts.scheduler].filter((s) => s !== undefined);
-    this.handlers = bleHandlers(this);
+    this.handlers = bleHandlers(this.control());
     this.presence = new Presence(ctx, this.log, opts.presenceCheckMs ?? 5000, (id) =>
       this.sessions.get(id),
     );
@@ -81,7 +82,7 @@ export class BleService implements BleApi {
         }
       },
     });
-    this.deps = {
+    const deps: SessionDeps = {
       ctx,
       history: opts.history,
       log: ctx.log('ble.session'),
@@ -106,6 +107,8 @@ export class BleService implements BleApi {
       random: opts.random ?? Math.random,
       onState: () => this.pushStatus(),
     };
+    this.connectMs = deps.timeouts.connectMs;
+    this.sessions = new Sessions(deps);
   }
 
   onDeviceEvent(listener: (e: DeviceEvent) => void): () => void {
@@ -123,8 +126,7 @@ export class BleService implements BleApi {
   dispose(): void {
     this.offSettings?.();
     this.presence.dispose();
-    for (const s of this.sessions.values()) s.stop();
-    this.sessions.clear();
+    this.sessions.stop();
     this.jobs.dispose();
     this.scanner?.dispose();
     this.scanner = null;
@@ -145,7 +147,7 @@ export class BleService implements BleApi {
           this.log.info('pull failed', { device: p.id, error: String(e) }),
         );
       }
-    for (const s of this.sessions.values())
+    for (const s of this.sessions.all())
       if (s.connected && s.mode === 'keep' && s.hasRecords) {
         started.push(`ble-sync:${s.id}`);
         void s.syncRecords().catch(() => undefined);
@@ -154,13 +156,13 @@ export class BleService implements BleApi {
   }
 
   /** Connect, sync, disconnect: the periodic job of a 'periodic' device. */
-  async pull(id: string, signal?: AbortSignal): Promise<void> {
+  private async pull(id: string, signal?: AbortSignal): Promise<void> {
     const sc = this.scanner;
     if (!sc || sc.adapter === 'unavailable') throw new Error(sc?.reason ?? 'Bluetooth unavailable');
     let s = this.sessions.get(id);
     if (!s) {
       const ac = new AbortController();
-      const a = await sc.waitFor(id, this.deps.timeouts.connectMs, signal ?? ac.signal);
+      const a = await sc.waitFor(id, this.connectMs, signal ?? ac.signal);
       // A pull may run while paused: only Sync now starts one then (the user asked).
       s = this.ensureSession(id, a, true) ?? undefined;
       if (!s) return; // a passive sensor: nothing to pull
@@ -168,10 +170,10 @@ export class BleService implements BleApi {
     await s.pull(signal);
   }
 
-  /** Brings noble, scanning, sessions and jobs in line with settings and pause. */
-  reconcile(): void {
+  /** Brings the radio, scanning, sessions and jobs in line with settings and pause. */
+  private reconcile(): void {
     if (!this.ctx.settings.get().ble.enabled) {
-      this.stopSessions(() => true);
+      this.sessions.stop();
       this.scanner?.setWanted('background', false);
       this.scanner?.setWanted('user', false);
       return this.pushStatus();
@@ -180,7 +182,7 @@ export class BleService implements BleApi {
     const s = this.ctx.settings.get().ble;
     const paired = new Map(s.paired.map((p) => [p.id, p]));
     const active = !this.paused;
-    this.stopSessions((id) => !active || !paired.has(id));
+    this.sessions.stop((id) => !active || !paired.has(id));
     for (const id of this.announced) if (!paired.has(id)) this.announced.delete(id);
     for (const p of paired.values()) {
       const sess = this.sessions.get(p.id);
@@ -217,14 +219,14 @@ export class BleService implements BleApi {
     this.pushStatus();
   }
 
-  pushStatus(): void {
+  private pushStatus(): void {
     const s = this.ctx.settings.get().ble;
     const sc = this.scanner;
     const unavailable = sc?.adapter === 'unavailable' ? (sc.reason ?? 'unavailable') : null;
     const ble: BleStatus = {
       adapter: unavailable ? 'unavailable' : !s.enabled ? 'poweredOff' : (sc?.adapter ?? 'idle'),
       simulated: this.radio?.simulated ?? false,
-      connected: [...this.sessions.values()].filter((x) => x.connected).length,
+      connected: this.sessions.connectedCount,
       paired: s.paired.length,
     };
     const reason = unavailable ?? (!s.enabled ? 'Bluetooth is off in settings' : sc?.reason);
@@ -233,27 +235,12 @@ export class BleService implements BleApi {
   }
 
   /** The session of a paired GATT device, created on its first advertisement. */
-  ensureSession(id: string, a: Advertisement, evenPaused = false): DeviceSession | null {
+  private ensureSession(id: string, a: Advertisement, evenPaused = false): DeviceSession | null {
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
     if (!paired || (this.paused && !evenPaused) || this.isPassive(a)) return null;
-    const name = paired.name || a.name || '';
-    const sess = new DeviceSession(id, paired.mode, name, this.deps);
-    this.sessions.set(id, sess);
-    // Started on the next turn: a pair request saves settings first and reports 'saved' first.
-    setImmediate(() => {
-      if (this.sessions.get(id) !== sess) return;
-      const progress = this.pairing.get(id);
-      this.pairing.delete(id);
-      if (sess.mode === 'keep') sess.start(progress);
-      else if (progress)
-        void sess.pull(undefined, progress).then(
-          () => progress('synced', true),
-          (e: unknown) => progress('sync', true, e instanceof Error ? e.message : String(e)),
-        );
-    });
-    return sess;
+    return this.sessions.open(id, paired.mode, paired.name || a.name || '');
   }
 
   private load(): void {
@@ -263,7 +250,7 @@ export class BleService implements BleApi {
       ctx: this.ctx,
       log: this.ctx.log('ble.scan'),
       radio: this.radio,
-      onAdvert: (a) => this.onAdvert(a.address, a),
+      onAdvert: (a) => this.onAdvert(a),
       kindOf: (a) => (this.adverts.match(a) ? 'sensor' : undefined),
       onAdapter: () => this.pushStatus(),
       isPaired: (id) => this.ctx.settings.get().ble.paired.some((x) => x.id === id),
@@ -275,32 +262,38 @@ export class BleService implements BleApi {
     this.scanner.start();
   }
 
-  private onAdvert(id: string, p: Advertisement): void {
+  private onAdvert(a: Advertisement): void {
+    const id = a.address;
     const paired = this.ctx.settings.get().ble.paired.some((x) => x.id === id);
     if (!paired || this.paused) return;
     const now = this.ctx.ports.clock.now();
-    this.presence.seenAt.set(id, now);
+    this.presence.heard(id, now);
     // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
-    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5)) {
+    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - a.rssi) >= 5)) {
       if (!dev.online)
-        for (const c of channelsOf(this.ctx, id))
+        for (const c of channelsOf(this.ctx.devices, id))
           this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
-      this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
+      this.ctx.devices.upsert({ id, online: true, rssi: a.rssi, lastSeen: now });
     }
-    if (!this.adverts.handle(p)) this.ensureSession(id, p);
+    if (!this.adverts.handle(a)) this.ensureSession(id, a);
   }
 
   /** A sensor in an advertisement format, or anything that cannot be connected, is passive. */
-  isPassive(a: Advertisement): boolean {
+  private isPassive(a: Advertisement): boolean {
     return !a.connectable || !this.radio?.canConnect || this.adverts.match(a) !== undefined;
   }
 
-  private stopSessions(which: (id: string) => boolean): void {
-    for (const [id, s] of this.sessions)
-      if (which(id)) {
-        s.stop();
-        this.sessions.delete(id);
-      }
+  /** What the request handlers may use: a narrow view, so they never reach into the service. */
+  private control(): BleControl {
+    return {
+      ctx: this.ctx,
+      log: this.log,
+      scanner: () => this.scanner,
+      isPassive: (a) => this.isPassive(a),
+      pairingNote: (a) => this.adverts.pairingNote(a),
+      reportPairing: (id, progress) => this.sessions.reportTo(id, progress),
+      resetAdverts: (id) => this.adverts.reset(id),
+    };
   }
 }

@@ -11,7 +11,7 @@ import {
   KNOWN_SERVICES,
 } from './decoders/index.js';
 import { capabilitiesOf, readDeviceInfo, setDeviceTime, watchRssi } from './device-info.js';
-import { guarded, sleep, unref } from './gatt.js';
+import { guarded, guardedConnect, sleep, unref } from './gatt.js';
 import { toReadings } from './readings.js';
 import type { GattCharacteristic, GattLink } from './radio.js';
 import { GLUCOSE_MEASUREMENT, RACP, RecordSync } from './records.js';
@@ -181,22 +181,9 @@ export class DeviceSession {
     this.link = link;
     const op = <T>(x: Promise<T>, what: string) => guarded(x, what, opMs, ac.signal, clock);
     progress?.('connecting');
-    const gatt = await this.d.whileConnecting(this.id, async () => {
-      // Called off when the guard gives up: a timed-out attempt must not hold the controller.
-      const attempt = new AbortController();
-      try {
-        return await guarded(
-          this.d.connect(this.id, attempt.signal),
-          'connect',
-          connectMs,
-          ac.signal,
-          clock,
-        );
-      } catch (err) {
-        attempt.abort();
-        throw err;
-      }
-    });
+    const gatt = await this.d.whileConnecting(this.id, () =>
+      guardedConnect((attempt) => this.d.connect(this.id, attempt), connectMs, ac.signal, clock),
+    );
     if (this.link !== link) {
       gatt.disconnect(); // stopped while the link came up
       throw new Error('session stopped');
