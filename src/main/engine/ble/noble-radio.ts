@@ -22,7 +22,7 @@ const STATES = new Set<string>([
 ]);
 
 /** The stable device id: the BLE address, lower-case with colons (noble's id where none). */
-export function addressOf(p: Peripheral): string {
+function addressOf(p: Peripheral): string {
   const a = p.address && p.address !== 'unknown' ? p.address : p.id;
   return a.toLowerCase();
 }
