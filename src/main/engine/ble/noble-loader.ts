@@ -1,12 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import type * as nobleModule from '@abandonware/noble';
 import type withBindingsFn from '@abandonware/noble/with-bindings';
-import { NobleRadio } from './noble-radio.js';
+import { NobleRadio, type Noble } from './noble-radio.js';
 import type { RadioFactory } from './radio.js';
 import { UnavailableRadio } from './unavailable-radio.js';
-
-export type Noble = typeof nobleModule;
 
 export type LoadResult = { ok: true; noble: Noble } | { ok: false; reason: string };
 

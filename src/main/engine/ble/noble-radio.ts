@@ -1,8 +1,11 @@
+import type * as nobleModule from '@abandonware/noble';
 import type { Peripheral } from '@abandonware/noble';
 import type { Logger } from '../logging.js';
-import type { Noble } from './noble-loader.js';
 import { NobleLink } from './noble-link.js';
 import type { Advertisement, GattLink, Radio, RadioListener, RadioState } from './radio.js';
+
+/** A Noble instance, as the module exports it or as with-bindings builds it. */
+export type Noble = typeof nobleModule;
 
 export interface NobleRadioOptions {
   /** A Noble instance: the platform's own, or one over custom bindings (the demo's radio). */
