@@ -8,7 +8,7 @@
  *   npx tsx bench/reconnect.ts [drops=30] [radioLatencyMs=0,5]
  */
 import { BleService } from '../src/main/engine/ble/service.js';
-import { createSimWorld } from '../src/main/engine/ble/sim/world.js';
+import { createSimWorld, radioOf } from '../src/main/demo/radio/world.js';
 import { createTestEngine } from '../test/helpers/engine.js';
 import type { LogEntry } from '../src/shared/contract/index.js';
 
@@ -29,7 +29,7 @@ async function run(radioLatencyMs: number) {
   const id = world.strap.address;
   const t = await createTestEngine({
     start: false,
-    compose: (ctx) => [new BleService(ctx, { world, prePair: false })],
+    compose: (ctx) => [new BleService(ctx, { radio: radioOf(world) })],
   });
   t.engine.settings.update({ ble: { paired: [{ id, name: 'HB Strap', mode: 'keep' }] } });
   const waitEntry = (pred: (e: LogEntry) => boolean, ms: number) =>

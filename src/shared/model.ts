@@ -1,6 +1,6 @@
 import type { Metric } from './metrics.js';
 
-export type Transport = 'ble' | 'mqtt' | 'simulated';
+export type Transport = 'ble' | 'mqtt';
 
 /** What a device can do; the dashboard picks controls and icons from these. */
 export type DeviceKind =

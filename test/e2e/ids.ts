@@ -1,5 +1,5 @@
 /**
- * The simulated household's ids, as `serve --simulate` creates it (src/main/engine/ble/sim/world.ts
+ * The simulated household's ids, as `serve --simulate` creates it (src/main/demo/radio/world.ts
  * and src/main/demo/home). Kept here so a renamed device fails one place.
  */
 export const STRAP = 'c0:ff:ee:00:00:01';

@@ -2,6 +2,7 @@ import type { Composition } from '../engine/context.js';
 import { composeServices, serviceList, type ComposeOptions } from '../engine/compose.js';
 import { DemoSetup } from './demo-rule.js';
 import { DemoHome } from './home/demo-home.js';
+import { DemoWearables } from './wearables.js';
 
 /**
  * The demo: the production services, with a simulated radio and a scripted smart home on the
@@ -11,9 +12,10 @@ import { DemoHome } from './home/demo-home.js';
 export const demoComposition =
   (o: ComposeOptions = {}): Composition =>
   (ctx) => {
+    const wearables = new DemoWearables(ctx);
     const s = composeServices(ctx, {
       ...o,
-      ble: { simulate: true, ...o.ble },
+      ble: { radio: wearables.radio, ...o.ble },
     });
-    return [new DemoSetup(ctx), ...serviceList(s), new DemoHome(ctx, { mqtt: s.mqtt })];
+    return [new DemoSetup(ctx), wearables, ...serviceList(s), new DemoHome(ctx, { mqtt: s.mqtt })];
   };

@@ -17,6 +17,7 @@ import { Z2mDialect } from './mqtt/z2m/z2m-dialect.js';
 import { WearableBridge } from './mqtt/bridge.js';
 import { GatewayPeers } from './mqtt/gateways.js';
 import { BleService, type BleServiceOptions } from './ble/service.js';
+import { nobleRadio } from './ble/noble-loader.js';
 import { RulesService, type RulesOptions } from './rules/rules-service.js';
 
 /** Per-service options; the dependencies themselves are wired here. */
@@ -26,7 +27,9 @@ export interface ComposeOptions {
   mqtt?: Omit<MqttServiceOptions, 'history'>;
   /** `dialects` defaults to the built-in ones (builtinDialects). */
   smarthome?: Omit<SmartHomeOptions, 'mqtt' | 'dialects'> & { dialects?: SmartHomeDialect[] };
-  ble?: Omit<BleServiceOptions, 'scheduler' | 'history'>;
+  /** Without a radio, the local one (noble over the platform's Bluetooth stack). */
+  ble?: Omit<BleServiceOptions, 'scheduler' | 'history' | 'radio'> &
+    Partial<Pick<BleServiceOptions, 'radio'>>;
   rules?: Omit<RulesOptions, 'ble' | 'mqtt' | 'smarthome'>;
 }
 
@@ -58,7 +61,12 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
     dialects: o.smarthome?.dialects ?? builtinDialects(),
     mqtt,
   });
-  const ble = new BleService(ctx, { ...o.ble, scheduler, history });
+  const ble = new BleService(ctx, {
+    ...o.ble,
+    radio: o.ble?.radio ?? nobleRadio(),
+    scheduler,
+    history,
+  });
   const bridge = new WearableBridge(ctx, { mqtt, ble });
   const gateways = new GatewayPeers(ctx, mqtt);
   const rules = new RulesService(ctx, { ...o.rules, ble, mqtt, smarthome });

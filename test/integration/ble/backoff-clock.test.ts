@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF } from '../../../src/main/engine/ble/backoff.js';
 import { BleService } from '../../../src/main/engine/ble/service.js';
-import { createSimWorld, SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { createSimWorld, radioOf, SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
 import { backoffDelay } from '../../../src/shared/backoff.js';
 import { ManualClock } from '../../helpers/clock.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
@@ -20,7 +20,7 @@ describe('reconnect backoff on a controllable clock', () => {
     t = await createTestEngine({
       clock,
       start: false,
-      compose: (ctx) => [new BleService(ctx, { world, prePair: false, random: () => 0.5 })],
+      compose: (ctx) => [new BleService(ctx, { radio: radioOf(world), random: () => 0.5 })],
     });
     t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
     const failedAt: number[] = [];
@@ -56,7 +56,7 @@ describe('reconnect backoff on a controllable clock', () => {
     t = await createTestEngine({
       clock,
       start: false,
-      compose: (ctx) => [new BleService(ctx, { world, prePair: false, random: () => 0.999999 })],
+      compose: (ctx) => [new BleService(ctx, { radio: radioOf(world), random: () => 0.999999 })],
     });
     t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
     const failedAt: number[] = [];

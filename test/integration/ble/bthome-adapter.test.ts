@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIM_ADDRESSES as A, SIM_BTHOME_KEY } from '../../../src/main/engine/ble/sim/world.js';
+import { SIM_ADDRESSES as A, SIM_BTHOME_KEY } from '../../../src/main/demo/radio/world.js';
 import { BleService } from '../../../src/main/engine/ble/service.js';
-import { SimulatedRadio } from '../../../src/main/engine/ble/sim/radio.js';
+import { nobleRadio } from '../../../src/main/engine/ble/noble-loader.js';
+import { SimulatedRadio } from '../../../src/main/demo/radio/radio.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
@@ -121,7 +122,9 @@ describe('adapter states', () => {
       },
       { resolve: () => '', cache: {}, main: undefined, extensions: {} },
     ) as unknown as NodeJS.Require;
-    t = await createTestEngine({ compose: (ctx) => [new BleService(ctx, { require: failing })] });
+    t = await createTestEngine({
+      compose: (ctx) => [new BleService(ctx, { radio: nobleRadio({ require: failing }) })],
+    });
     t.engine.settings.update({ ble: { paired: [{ id: A.strap, name: '', mode: 'keep' }] } });
     expect(t.engine.status().ble).toMatchObject({
       adapter: 'unavailable',
@@ -142,7 +145,9 @@ describe('adapter states', () => {
       }
     }
     const radio = new DeniedRadio();
-    t = await createTestEngine({ compose: (ctx) => [new BleService(ctx, { binding: radio })] });
+    t = await createTestEngine({
+      compose: (ctx) => [new BleService(ctx, { radio: nobleRadio({ binding: radio }) })],
+    });
     const st = await t.waitFor((x) => !!x.status?.ble.reason?.startsWith('Initialization'));
     expect(st.status?.ble.adapter).toBe('unavailable');
     expect(st.status?.ble.reason).toBe(
@@ -159,7 +164,9 @@ describe('adapter states', () => {
     } catch (err) {
       expected = (err as Error).message;
     }
-    t = await createTestEngine({ compose: (ctx) => [new BleService(ctx)] });
+    t = await createTestEngine({
+      compose: (ctx) => [new BleService(ctx, { radio: nobleRadio() })],
+    });
     const ble = t.engine.status().ble;
     if (expected !== null) expect(ble).toMatchObject({ adapter: 'unavailable', reason: expected });
     else expect(ble.adapter).not.toBe('unavailable');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
 import { ManualClock } from '../../helpers/clock.js';
 import type { LogEntry } from '../../../src/shared/contract/index.js';
 import { logOf, startBle, type BleTest } from './helpers.js';

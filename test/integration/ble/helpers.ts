@@ -1,6 +1,6 @@
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import { BleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
-import { createSimWorld, type SimWorld } from '../../../src/main/engine/ble/sim/world.js';
+import { createSimWorld, radioOf, type SimWorld } from '../../../src/main/demo/radio/world.js';
 import { HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import type { EngineContext, EngineService } from '../../../src/main/engine/context.js';
@@ -32,7 +32,7 @@ export interface BleTest {
 export async function startBle(
   opts: {
     settings?: SettingsInput['ble'];
-    ble?: BleServiceOptions;
+    ble?: Partial<BleServiceOptions>;
     history?: boolean;
     /** Periodic pulls through the scheduler. */
     scheduler?: boolean;
@@ -54,8 +54,7 @@ export async function startBle(
     history = opts.history === false ? undefined : new HistoryService(ctx);
     const scheduler = opts.scheduler ? new SchedulerService(ctx, { history }) : undefined;
     ble = new BleService(ctx, {
-      world,
-      prePair: false,
+      radio: radioOf(world),
       backoff: { baseMs: 20, capMs: 500 },
       timeouts: { connectMs: 1000, opMs: 1000, settleMs: 100 },
       presenceCheckMs: 100,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Device } from '../../../src/shared/model.js';
 import type { ScanResult } from '../../../src/shared/contract/ble.js';
-import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
 let b: BleTest | undefined;
@@ -41,7 +41,7 @@ describe('BLE pairing and live readings (real noble over the simulated radio)', 
     await b.waitReading((r) => r.deviceId === A.strap && r.metric === 'battery');
     const dev = (await b.request<Device>('getDevice', { id: A.strap }))!;
     expect(dev).toMatchObject({
-      transport: 'simulated',
+      transport: 'ble',
       source: 'ble',
       kind: 'heart_rate',
       paired: true,

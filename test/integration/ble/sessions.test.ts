@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
-import { Rng } from '../../../src/main/engine/ble/sim/rng.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
+import { Rng } from '../../../src/main/demo/radio/rng.js';
 import { logOf, startBle, type BleTest } from './helpers.js';
 
 let b: BleTest | undefined;

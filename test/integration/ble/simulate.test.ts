@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BleService } from '../../../src/main/engine/ble/service.js';
-import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
+import { DemoWearables } from '../../../src/main/demo/wearables.js';
 import { HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { SchedulerService } from '../../../src/main/engine/scheduler/scheduler-service.js';
 import type { ScanResult } from '../../../src/shared/contract/ble.js';
@@ -20,7 +21,9 @@ describe('simulate mode (what `serve --simulate` runs)', () => {
       compose: (ctx) => {
         const history = new HistoryService(ctx);
         const scheduler = new SchedulerService(ctx, { history });
-        return [history, scheduler, new BleService(ctx, { simulate: true, history, scheduler })];
+        const demo = new DemoWearables(ctx);
+        const ble = new BleService(ctx, { radio: demo.radio, history, scheduler });
+        return [history, scheduler, demo, ble];
       },
     });
     const seen = new Map<string, Set<string>>();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimWorld, SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { createSimWorld, radioOf, SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
 import { nextMessage } from './core-helpers.js';
 import { useBroker } from './fixtures.js';
 
@@ -24,7 +24,7 @@ describe('bridge: BTHome binary sensors and buttons', () => {
   it('a window contact is a binary_sensor of that class; a button press is an event entity and an event', async () => {
     const world = createSimWorld({ tickMs: 20, connectTimeoutMs: 200 });
     worlds.push(world);
-    const e = await net.engine('gw-a', { ble: { world, prePair: false } });
+    const e = await net.engine('gw-a', { ble: { radio: radioOf(world) } });
     const w = await net.client();
     await w.subscribeAsync(['homeassistant/device/+/config', 'homebeat/gw-a/#'], { qos: 1 });
     await e.waitMqtt((m) => m.state === 'connected');

@@ -21,7 +21,7 @@ async function setup(): Promise<{ e: MqttEngine; w: MqttClient }> {
 function strap(e: MqttEngine): void {
   e.engine.devices.upsert({
     id: STRAP,
-    transport: 'simulated',
+    transport: 'ble',
     source: 'ble',
     kind: 'heart_rate',
     name: 'Chest strap',

@@ -116,7 +116,7 @@ describe('rule actions', () => {
     });
     expect(t.engine.settings.get().rules).toEqual([DEMO_RULE]);
     const strap = 'c0:ff:ee:00:00:01';
-    t.engine.devices.upsert({ id: strap, name: 'HB Strap', transport: 'simulated', online: true });
+    t.engine.devices.upsert({ id: strap, name: 'HB Strap', transport: 'ble', online: true });
     for (let i = 0; i < 12; i++) {
       const bpm = 60 + (i % 5);
       t.engine.readings.publish([

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/shared/contract/index.js';
-import { SIM_ADDRESSES as A } from '../../../src/main/engine/ble/sim/world.js';
+import { SIM_ADDRESSES as A } from '../../../src/main/demo/radio/world.js';
 import { RulesService } from '../../../src/main/engine/rules/rules-service.js';
 import { startBle, type BleTest } from '../ble/helpers.js';
 

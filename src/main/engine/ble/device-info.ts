@@ -3,7 +3,7 @@ import type { DevicePatch } from '../../../shared/model.js';
 import { decodeCharacteristic, encodeCurrentTime, KNOWN_SERVICES } from './decoders/index.js';
 import type { Clock } from '../ports.js';
 import { guarded, sleep } from './gatt.js';
-import type { Characteristic, Peripheral } from './noble-loader.js';
+import type { GattCharacteristic, GattLink } from './radio.js';
 
 /** A GATT operation guarded by the link's timeout and abort signal. */
 export type Op = <T>(x: Promise<T>, what: string) => Promise<T>;
@@ -31,7 +31,7 @@ const SERVICE_METRICS: Record<string, Metric[]> = {
 
 /** Reads manufacturer, model and firmware; a string that fails to decode is reported and skipped. */
 export async function readDeviceInfo(
-  chars: Map<string, Characteristic>,
+  chars: Map<string, GattCharacteristic>,
   op: Op,
   onError: (uuid: string, data: Buffer, err: unknown) => void,
 ): Promise<Partial<DevicePatch>> {
@@ -39,7 +39,7 @@ export async function readDeviceInfo(
   for (const [uuid, field] of Object.entries(DIS)) {
     const c = chars.get(uuid);
     if (!c?.properties.includes('read')) continue;
-    const data = await op(c.readAsync(), `read ${uuid}`);
+    const data = await op(c.read(), `read ${uuid}`);
     try {
       const extra = decodeCharacteristic(uuid, data).extra ?? {};
       const text = Object.values(extra).find((x) => typeof x === 'string');
@@ -52,10 +52,10 @@ export async function readDeviceInfo(
 }
 
 /** Writes Current Time (0x2A2B) so the device's own timestamps, which we keep, stay right. */
-export async function setDeviceTime(chars: Map<string, Characteristic>, op: Op, now: number) {
+export async function setDeviceTime(chars: Map<string, GattCharacteristic>, op: Op, now: number) {
   const c = chars.get('2a2b');
   if (!c || !c.properties.includes('write')) return;
-  await op(c.writeAsync(encodeCurrentTime(new Date(now)), false), 'write current time');
+  await op(c.write(encodeCurrentTime(new Date(now)), false), 'write current time');
 }
 
 /** The metrics a device's characteristics promise. */
@@ -73,7 +73,7 @@ export function capabilitiesOf(charUuids: Iterable<string>): Metric[] {
  * so nothing else tells the signal strength). Ends when the link's signal aborts.
  */
 export async function watchRssi(
-  p: Peripheral,
+  link: GattLink,
   signal: AbortSignal,
   clock: Clock,
   everyMs: number,
@@ -83,7 +83,7 @@ export async function watchRssi(
     await sleep(everyMs, clock, signal);
     if (signal.aborted) return;
     try {
-      const rssi = await guarded(p.updateRssiAsync(), 'read RSSI', 5_000, signal, clock);
+      const rssi = await guarded(link.readRssi(), 'read RSSI', 5_000, signal, clock);
       if (typeof rssi === 'number' && Number.isFinite(rssi)) onRssi(rssi);
     } catch {
       // A missed RSSI reading is not worth a log line; the link's own events say what matters.

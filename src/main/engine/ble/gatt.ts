@@ -1,4 +1,5 @@
 import type { Clock } from '../ports.js';
+import type { GattLink } from './radio.js';
 
 /** The link went away while an operation waited on it. */
 export class LinkLostError extends Error {
@@ -54,6 +55,25 @@ export function guarded<T>(
       },
     );
   });
+}
+
+/**
+ * A radio's connect, guarded like any GATT operation. An attempt given up on (timeout, link
+ * signal) is called off, so it does not hold the controller, and the scan, any longer.
+ */
+export async function guardedConnect(
+  connect: (attempt: AbortSignal) => Promise<GattLink>,
+  ms: number,
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<GattLink> {
+  const attempt = new AbortController();
+  try {
+    return await guarded(connect(attempt.signal), 'connect', ms, signal, clock);
+  } catch (err) {
+    attempt.abort();
+    throw err;
+  }
 }
 
 /** Waits `ms` (or until `signal` aborts, resolving early). */

@@ -1,20 +1,46 @@
 import type { Settings } from '../../../shared/settings.js';
 import { EngineError } from '../../../shared/result.js';
-import type { Handlers } from '../context.js';
-import { bindKeySecret } from './passive.js';
-import { channelsOf } from './upkeep.js';
-import type { BleService } from './service.js';
-import { BTHOME_UUID } from './scanner.js';
+import type { EngineContext, Handlers } from '../context.js';
+import type { Logger } from '../logging.js';
+import { channelsOf } from './channels.js';
+import { bindKeySecret } from './formats/bthome.js';
+import type { Advertisement } from './radio.js';
+import type { Scanner } from './scanner.js';
+import type { Progress } from './session.js';
 
 /** A pairing-screen scan ends by itself, so a forgotten screen does not scan for ever. */
 const USER_SCAN_MS = 120_000;
 
+/** What the BLE methods need of the service, and no more: they cannot reach into it. */
+export interface BleControl {
+  readonly ctx: EngineContext;
+  readonly log: Logger;
+  /** The scanner once Bluetooth has been wanted; null while it is off in settings. */
+  scanner(): Scanner | null;
+  /** Read from its advertisements only: no session, nothing to connect to. */
+  isPassive(a: Advertisement): boolean;
+  /** What the pairing screen should say about a passive device (from its format). */
+  pairingNote(a: Advertisement): string | undefined;
+  /** Reports a pair request's progress from the session about to be started for it. */
+  reportPairing(id: string, progress: Progress): void;
+  /** Forgets what the advertisement formats kept of a device (a new key is tried at once). */
+  resetAdverts(id: string): void;
+}
+
 /** The contract's BLE methods (inputs already validated by their zod schemas). */
-export function bleHandlers(svc: BleService): Partial<Handlers> {
+export function bleHandlers(svc: BleControl): Partial<Handlers> {
   let userScanTimer: unknown = null;
   const scanner = () => {
-    if (svc.scanner) return svc.scanner;
-    throw new EngineError('unavailable', `Bluetooth unavailable: ${svc.unavailable ?? 'disabled'}`);
+    const sc = svc.scanner();
+    if (sc) return sc;
+    throw new EngineError('unavailable', 'Bluetooth unavailable: disabled');
+  };
+  /** The scanner of an adapter that can scan now or later (not one that is unavailable). */
+  const usable = () => {
+    const sc = scanner();
+    if (sc.adapter === 'unavailable')
+      throw new EngineError('unavailable', sc.reason ?? 'the Bluetooth adapter is unavailable');
+    return sc;
   };
   const saveBle = (patch: Partial<Settings['ble']>) => {
     svc.ctx.settings.update({ ble: patch });
@@ -30,13 +56,11 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
 
   return {
     startScan: () => {
-      const sc = scanner();
-      if (sc.adapter === 'unavailable')
-        throw new EngineError('unavailable', sc.reason ?? 'the Bluetooth adapter is unavailable');
+      const sc = usable();
       // Powered off: the scan starts when the adapter comes on.
       sc.setWanted('user', true);
       clock.clearTimeout(userScanTimer);
-      userScanTimer = clock.setTimeout(() => svc.scanner?.setWanted('user', false), USER_SCAN_MS);
+      userScanTimer = clock.setTimeout(() => svc.scanner()?.setWanted('user', false), USER_SCAN_MS);
       (userScanTimer as { unref?: () => void } | null)?.unref?.();
       return { scanning: !sc.off };
     },
@@ -49,18 +73,19 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
         scanning: svc.ctx.settings.get().ble.paired.length > 0 && sc.adapter === 'scanning',
       };
     },
-    listScanResults: () => svc.scanner?.list() ?? [],
+    listScanResults: () => svc.scanner()?.list() ?? [],
     pairDevice: ({ id: raw, mode }) => {
       const id = raw.toLowerCase();
-      const sc = scanner();
+      const sc = usable();
       const s = svc.ctx.settings.get().ble;
       if (s.deny.includes(id) || (s.allow.length > 0 && !s.allow.includes(id)))
         throw new EngineError('forbidden', `${id} is blocked by the allow/deny lists`, 'id');
       const seen = sc.get(id);
       if (!seen) throw new EngineError('not_found', `${id} has not been seen in a scan`, 'id');
       const report = progress(id);
-      const passive = seen.services.includes(BTHOME_UUID) || !seen.connectable;
-      if (!passive) svc.pairing.set(id, report);
+      const advert = sc.lastAdvert(id);
+      const passive = !advert || svc.isPassive(advert);
+      if (!passive) svc.reportPairing(id, report);
       saveBle({
         paired: [
           ...s.paired.filter((p) => p.id !== id),
@@ -68,14 +93,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
         ],
       });
       report('saved');
-      if (passive) {
-        const data = sc.peripherals
-          .get(id)
-          ?.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID)?.data;
-        const encrypted = data !== undefined && (data[0] & 0x01) === 1;
-        const keyless = encrypted && !svc.ctx.ports.secrets.get(bindKeySecret(id));
-        report('listening', true, keyless ? 'encrypted: set its bind key' : undefined);
-      }
+      if (passive) report('listening', true, advert && svc.pairingNote(advert));
       svc.log.info('paired', { device: id, mode, passive });
       return { id };
     },
@@ -90,7 +108,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
         bthomeKeys: s.bthomeKeys.filter((k) => k !== id),
       });
       svc.ctx.devices.remove(id);
-      for (const c of channelsOf(svc.ctx, id)) svc.ctx.devices.remove(c.id);
+      for (const c of channelsOf(svc.ctx.devices, id)) svc.ctx.devices.remove(c.id);
       svc.log.info('forgotten', { device: id });
       return { id };
     },
@@ -99,7 +117,7 @@ export function bleHandlers(svc: BleService): Partial<Handlers> {
       svc.ctx.ports.secrets.set(bindKeySecret(id), key.toLowerCase());
       const s = svc.ctx.settings.get().ble;
       if (!s.bthomeKeys.includes(id)) saveBle({ bthomeKeys: [...s.bthomeKeys, id] });
-      svc.resetBthome(id);
+      svc.resetAdverts(id);
       svc.log.info('BTHome bind key stored', { device: id });
       return { id };
     },

@@ -1,10 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import type * as nobleModule from '@abandonware/noble';
 import type withBindingsFn from '@abandonware/noble/with-bindings';
-
-export type Noble = typeof nobleModule;
-export type { Advertisement, Characteristic, Peripheral, Service } from '@abandonware/noble';
+import { NobleRadio, type Noble } from './noble-radio.js';
+import type { RadioFactory } from './radio.js';
+import { UnavailableRadio } from './unavailable-radio.js';
 
 export type LoadResult = { ok: true; noble: Noble } | { ok: false; reason: string };
 
@@ -35,3 +34,25 @@ export function loadNoble(
     };
   }
 }
+
+export interface NobleRadioSource {
+  /** noble bindings to use instead of the platform's (the demo's simulated radio). */
+  binding?: EventEmitter;
+  /** Replaces the module loader (tests of noble failing to load). */
+  require?: NodeJS.Require;
+  /** The bindings' devices are simulated: the status says so. */
+  simulated?: boolean;
+}
+
+/**
+ * The local radio: noble over the platform's Bluetooth stack, or over the given bindings. When
+ * noble cannot load, the radio is one that reports the adapter unavailable, with the reason.
+ */
+export const nobleRadio =
+  (src: NobleRadioSource = {}): RadioFactory =>
+  ({ log }) => {
+    const res = loadNoble(src);
+    if (res.ok) return new NobleRadio({ noble: res.noble, log, simulated: src.simulated });
+    log.warn('Bluetooth unavailable; everything else runs on', { reason: res.reason });
+    return new UnavailableRadio(res.reason);
+  };

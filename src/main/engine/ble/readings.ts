@@ -7,7 +7,7 @@ import type { DecodedValue } from './decoders/index.js';
  */
 export function toReadings(
   values: DecodedValue[],
-  o: { deviceId: string; source: 'ble' | 'bthome'; gateway: string; now: number },
+  o: { deviceId: string; source: string; gateway: string; now: number },
 ): Reading[] {
   return values.map((v) => {
     const r: Reading = {

@@ -4,7 +4,7 @@ import type { HistoryApi } from '../services.js';
 import { decodeCharacteristic, DecodeError, type DecodedValue } from './decoders/index.js';
 import { guarded, unref } from './gatt.js';
 import { toReadings } from './readings.js';
-import type { Characteristic } from './noble-loader.js';
+import type { GattCharacteristic } from './radio.js';
 
 export const RACP = '2a52';
 export const GLUCOSE_MEASUREMENT = '2a18';
@@ -99,7 +99,7 @@ export class RecordSync {
   }
 
   /** Runs one transfer (or joins the running one); resolves with the records committed. */
-  sync(racp: Characteristic, signal: AbortSignal): Promise<number> {
+  sync(racp: GattCharacteristic, signal: AbortSignal): Promise<number> {
     if (this.running) return this.running;
     this.pending = false;
     this.running = this.run(racp, signal).finally(() => {
@@ -108,7 +108,7 @@ export class RecordSync {
     return this.running;
   }
 
-  private async run(racp: Characteristic, signal: AbortSignal): Promise<number> {
+  private async run(racp: GattCharacteristic, signal: AbortSignal): Promise<number> {
     const { clock } = this.o.ctx.ports;
     const cursor = this.cursor();
     const records = new Map<number, DecodedValue[]>();
@@ -141,7 +141,7 @@ export class RecordSync {
         : Buffer.from([0x01, 0x03, 0x01, next & 0xff, (next >> 8) & 0xff]);
     let failure: unknown = null;
     try {
-      await guarded(racp.writeAsync(request, false), 'RACP write', this.o.idleMs, signal, clock);
+      await guarded(racp.write(request, false), 'RACP write', this.o.idleMs, signal, clock);
       await done;
     } catch (err) {
       this.transfer?.finish();

@@ -4,9 +4,8 @@ import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { KNOWN_SERVICES } from './decoders/index.js';
 import { unref } from './gatt.js';
-import type { Noble, Peripheral } from './noble-loader.js';
+import type { Advertisement, Radio, RadioState } from './radio.js';
 
-export const BTHOME_UUID = 'fcd2';
 /** A scan result older than this is dropped from the list. */
 const STALE_MS = 5 * 60_000;
 /**
@@ -18,9 +17,11 @@ const FRESH_MS = 10_000;
 export interface ScannerOptions {
   ctx: EngineContext;
   log: Logger;
-  noble: Noble;
-  /** Every advertisement, after the deny list (paired devices, presence, BTHome). */
-  onAdvert(id: string, p: Peripheral): void;
+  radio: Radio;
+  /** Every advertisement, after the deny list (paired devices, presence, sensor formats). */
+  onAdvert(a: Advertisement): void;
+  /** The kind of a device its services do not tell (a sensor in an advertisement format). */
+  kindOf(a: Advertisement): DeviceKind | undefined;
   onAdapter(): void;
   isPaired(id: string): boolean;
   /** Restart a scan silent this long; read on every check so settings changes apply. */
@@ -29,25 +30,20 @@ export interface ScannerOptions {
   expecting(): boolean;
 }
 
-/** The stable device id: the BLE address, lower-case with colons (noble's id where none). */
-export function deviceIdOf(p: Peripheral): string {
-  const a = p.address && p.address !== 'unknown' ? p.address : p.id;
-  return a.toLowerCase();
-}
-
 /**
  * Owns scanning: the adapter state, who wants a scan (the pairing screen, paired devices that must
  * be found), the scan list with RSSI and filters, and the watchdog that restarts a scan that went
  * silent (BlueZ gateways are known to stop reporting without saying so).
  */
 export class Scanner {
-  adapter: AdapterState = 'poweredOff';
-  reason: string | undefined = 'waiting for the adapter';
-  restarts = 0;
-  readonly peripherals = new Map<string, Peripheral>();
+  private adapterState: AdapterState = 'poweredOff';
+  private why: string | undefined = 'waiting for the adapter';
+  private restarts = 0;
+  /** The last advertisement of each address heard. */
+  private readonly adverts = new Map<string, Advertisement>();
   private readonly results = new Map<string, ScanResult>();
   private powered = false;
-  private nobleState = 'unknown';
+  private radioState: RadioState = 'unknown';
   private scanning = false;
   private starting = false;
   private want = { user: false, background: false };
@@ -57,31 +53,16 @@ export class Scanner {
   private readonly heardAt = new Map<string, number>();
   private lastAdvertAt = 0;
   private watchdog: unknown = null;
-  private readonly waiters = new Set<{ id: string; resolve: (p: Peripheral) => void }>();
+  private readonly waiters = new Set<{ id: string; resolve: (a: Advertisement) => void }>();
   private disposed = false;
 
   constructor(private readonly o: ScannerOptions) {}
 
   start(): void {
-    const { noble } = this.o;
-    noble.on('stateChange', (s: string) => this.onState(s));
-    noble.on('scanStart', () => {
-      this.starting = false;
-      this.scanning = true;
-      this.lastAdvertAt = this.o.ctx.ports.clock.now();
-      this.update();
-    });
-    noble.on('scanStop', () => {
-      this.scanning = false;
-      this.update();
-      // The stack may stop a scan by itself (BlueZ does when connecting): start it again.
-      setImmediate(() => this.reconcile());
-    });
-    noble.on('discover', (p: Peripheral) => this.onDiscover(p));
-    noble.on('warning', (m: string) => {
-      this.o.log.debug('noble warning', { message: m });
-      // The HCI binding failing to open (no permission, no adapter) only shows up as a warning.
-      if (/^Initialization of USB device failed/.test(m)) this.onState('unsupported', m);
+    this.o.radio.open({
+      state: (s, why) => this.onState(s, why),
+      scanning: (on) => (on ? this.onScanStart() : this.onScanStop()),
+      advertisement: (a) => this.onDiscover(a),
     });
     this.armWatchdog();
   }
@@ -89,13 +70,21 @@ export class Scanner {
   dispose(): void {
     this.disposed = true;
     this.o.ctx.ports.clock.clearTimeout(this.watchdog);
-    if (this.scanning) this.o.noble.stopScanning();
-    this.o.noble.removeAllListeners();
+    this.o.radio.dispose();
+  }
+
+  get adapter(): AdapterState {
+    return this.adapterState;
+  }
+
+  /** Why the adapter is not scanning, in words (undefined while it is on). */
+  get reason(): string | undefined {
+    return this.why;
   }
 
   /** The adapter reported itself off (not merely "not reported yet"). */
   get off(): boolean {
-    return !this.powered && this.nobleState !== 'unknown';
+    return !this.powered && this.radioState !== 'unknown';
   }
 
   get isScanning(): boolean {
@@ -121,6 +110,11 @@ export class Scanner {
     return this.results.get(id);
   }
 
+  /** The last advertisement heard from an address. */
+  lastAdvert(id: string): Advertisement | undefined {
+    return this.adverts.get(id);
+  }
+
   /**
    * Runs a connection set-up with the scan paused. Many controllers (Intel 316x, CSR dongles,
    * some Raspberry Pi firmware) refuse LE Create Connection while scanning with "Command
@@ -142,19 +136,19 @@ export class Scanner {
   }
 
   /**
-   * The noble peripheral for an address, once it has been heard recently: at once if it advertised
-   * in the last few seconds, else at its next advertisement.
+   * The advertisement of an address, once it has been heard recently: at once if it advertised in
+   * the last few seconds, else at its next advertisement.
    */
-  waitFor(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral> {
-    const known = this.peripherals.get(id);
+  waitFor(id: string, timeoutMs: number, signal: AbortSignal): Promise<Advertisement> {
+    const known = this.adverts.get(id);
     const heard = this.heardAt.get(id) ?? -Infinity;
     if (known && this.o.ctx.ports.clock.now() - heard <= FRESH_MS) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
       const w = {
         id,
-        resolve: (p: Peripheral) => {
+        resolve: (a: Advertisement) => {
           cleanup();
-          resolve(p);
+          resolve(a);
         },
       };
       const cleanup = () => {
@@ -176,16 +170,30 @@ export class Scanner {
     });
   }
 
-  private onState(s: string, why?: string): void {
+  private onState(s: RadioState, why?: string): void {
     this.powered = s === 'poweredOn';
     if (!this.powered) {
       this.scanning = false;
       this.starting = false;
     }
-    this.nobleState = s;
-    this.reason = this.powered ? undefined : (why ?? `Bluetooth adapter ${s}`);
+    this.radioState = s;
+    this.why = this.powered ? undefined : (why ?? `Bluetooth adapter ${s}`);
     this.update();
     this.reconcile();
+  }
+
+  private onScanStart(): void {
+    this.starting = false;
+    this.scanning = true;
+    this.lastAdvertAt = this.o.ctx.ports.clock.now();
+    this.update();
+  }
+
+  private onScanStop(): void {
+    this.scanning = false;
+    this.update();
+    // The stack may stop a scan by itself (BlueZ does when connecting): start it again.
+    setImmediate(() => this.reconcile());
   }
 
   private reconcile(): void {
@@ -193,49 +201,45 @@ export class Scanner {
     const want = (this.want.user || this.want.background) && this.holds === 0;
     if (want && this.powered && !this.scanning && !this.starting) {
       this.starting = true;
-      // allowDuplicates: every advertisement counts (RSSI, presence, BTHome values).
-      this.o.noble.startScanning([], true, (err?: Error | null) => {
-        if (!err) return;
+      this.o.radio.startScanning().catch((err: unknown) => {
         this.starting = false;
-        this.o.log.warn('could not start scanning', { error: err.message });
+        this.o.log.warn('could not start scanning', {
+          error: err instanceof Error ? err.message : String(err),
+        });
       });
     } else if (!want && (this.scanning || this.starting)) {
       this.starting = false;
-      this.o.noble.stopScanning();
+      this.o.radio.stopScanning();
     }
   }
 
-  private onDiscover(p: Peripheral): void {
-    const id = deviceIdOf(p);
+  private onDiscover(a: Advertisement): void {
+    const id = a.address;
     const s = this.o.ctx.settings.get().ble;
     if (s.deny.includes(id)) return;
     const now = this.o.ctx.ports.clock.now();
     this.lastAdvertAt = now;
     this.heardAt.set(id, now);
-    this.peripherals.set(id, p);
-    for (const w of [...this.waiters]) if (w.id === id) w.resolve(p);
-    const adv = p.advertisement ?? {};
-    const services = [
-      ...(adv.serviceUuids ?? []),
-      ...(adv.serviceData ?? []).map((d) => d.uuid),
-    ].map((u) => u.toLowerCase());
+    this.adverts.set(id, a);
+    for (const w of [...this.waiters]) if (w.id === id) w.resolve(a);
+    const services = [...a.serviceUuids, ...a.serviceData.map((d) => d.uuid)];
     const prev = this.results.get(id);
     const r: ScanResult = {
       id,
-      name: adv.localName || prev?.name || '',
-      rssi: p.rssi,
+      name: a.name || prev?.name || '',
+      rssi: a.rssi,
       services: [...new Set(services)],
-      connectable: p.connectable !== false,
+      connectable: a.connectable,
       lastSeen: now,
       paired: this.o.isPaired(id),
-      kind: guessKind(services),
+      kind: guessKind(services) ?? this.o.kindOf(a),
     };
     this.results.set(id, r);
     // The list is pushed at most once a second per device (RSSI changes with every packet).
     if ((!prev || now - prev.lastSeen >= 1000 || prev.name !== r.name) && visible(r, s))
       this.o.ctx.events.emit('scanResults', [r]);
     else if (prev) r.lastSeen = prev.lastSeen;
-    this.o.onAdvert(id, p);
+    this.o.onAdvert(a);
   }
 
   private armWatchdog(): void {
@@ -254,7 +258,7 @@ export class Scanner {
             restarts: this.restarts,
           });
           this.lastAdvertAt = clock.now();
-          this.o.noble.stopScanning(); // scanStop -> reconcile starts it again
+          this.o.radio.stopScanning(); // scanStop -> reconcile starts it again
         }
         this.armWatchdog();
       },
@@ -264,8 +268,8 @@ export class Scanner {
   }
 
   private update(): void {
-    const s = this.nobleState;
-    this.adapter =
+    const s = this.radioState;
+    this.adapterState =
       s === 'unsupported' || s === 'unauthorized'
         ? 'unavailable'
         : !this.powered
@@ -288,5 +292,5 @@ function guessKind(services: string[]): DeviceKind | undefined {
     const k = KNOWN_SERVICES[u]?.kind;
     if (k && k !== 'other') return k;
   }
-  return services.includes(BTHOME_UUID) ? 'sensor' : undefined;
+  return undefined;
 }

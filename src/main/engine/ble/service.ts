@@ -1,34 +1,32 @@
-import type { EventEmitter } from 'node:events';
 import type { BleStatus } from '../../../shared/contract/ble.js';
-import type { DeviceEvent, DeviceKind, Transport } from '../../../shared/model.js';
+import type { DeviceEvent, DeviceKind } from '../../../shared/model.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { BleApi, HistoryApi, SchedulerApi } from '../services.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { bleHandlers } from './handlers.js';
-import { loadNoble } from './noble-loader.js';
-import type { Peripheral } from './noble-loader.js';
-import { BthomeReceiver } from './passive.js';
-import { channelsOf, Presence, prePairDemo, PullJobs } from './upkeep.js';
-import { BTHOME_UUID, Scanner } from './scanner.js';
-import { DeviceSession, type Progress, type SessionDeps } from './session.js';
-import { createSimWorld, type SimWorld } from './sim/world.js';
+import { bleHandlers, type BleControl } from './handlers.js';
+import { AdvertReceiver } from './advert-receiver.js';
+import { ADVERT_FORMATS, type AdvertFormat } from './formats/index.js';
+import type { Advertisement, Radio, RadioFactory } from './radio.js';
+import { channelsOf } from './channels.js';
+import { Presence } from './presence.js';
+import { PullJobs } from './pull-jobs.js';
+import { Scanner } from './scanner.js';
+import type { DeviceSession, SessionDeps } from './session.js';
+import { Sessions } from './sessions.js';
 
 export interface BleServiceOptions {
+  /**
+   * Where advertisements and GATT links come from: the local adapter (noble-loader.ts's
+   * nobleRadio) or another radio. Built when Bluetooth is first wanted.
+   */
+  radio: RadioFactory;
+  /** The advertisement formats passive sensors are read in (default: ADVERT_FORMATS). */
+  formats?: readonly AdvertFormat[];
   /** Runs the periodic pulls; without it, Sync now pulls directly. */
   scheduler?: SchedulerApi;
   /** Where stored records and their sync cursors are committed. */
   history?: HistoryApi;
-  /** Use a simulated household (the demo) when no binding or world is given. */
-  simulate?: boolean;
-  /** A noble bindings object to use instead of the HCI stack (the simulated radio in tests). */
-  binding?: EventEmitter;
-  /** A simulated household; default in simulate mode. Its radio is the binding. */
-  world?: SimWorld;
-  /** Replaces the module loader (tests of noble failing to load). */
-  require?: NodeJS.Require;
-  /** In simulate mode, pair the demo devices when nothing is paired yet (default true). */
-  prePair?: boolean;
   backoff?: Partial<BackoffOptions>;
   timeouts?: Partial<SessionDeps['timeouts']>;
   random?: () => number;
@@ -36,24 +34,20 @@ export interface BleServiceOptions {
 }
 
 /**
- * The BLE service: noble loaded lazily (no Bluetooth stack becomes the adapter state
- * "unavailable", never a crash), a scanner, a session per paired GATT device, passive BTHome
- * sensors, presence, and periodic pulls through the scheduler.
+ * The BLE service: a radio built lazily (no Bluetooth stack becomes the adapter state
+ * "unavailable", never a crash), a scanner, a session per paired GATT device, passive sensors in
+ * the advertisement formats, presence, and periodic pulls through the scheduler.
  */
 export class BleService implements BleApi {
   readonly name = 'ble';
   readonly handlers: Partial<Handlers>;
   readonly dependsOn: readonly EngineService[];
-  readonly sessions = new Map<string, DeviceSession>();
-  readonly log: Logger;
-  world: SimWorld | null = null;
-  scanner: Scanner | null = null;
-  unavailable: string | null = null;
-  /** Pair requests waiting for their session, to report its progress. */
-  readonly pairing = new Map<string, Progress>();
-  private bthome: BthomeReceiver;
+  private readonly log: Logger;
+  private readonly sessions: Sessions;
+  private scanner: Scanner | null = null;
+  private radio: Radio | null = null;
+  private readonly adverts: AdvertReceiver;
   private readonly eventListeners = new Set<(e: DeviceEvent) => void>();
-  private ownWorld = false;
   private paused = false;
   private loaded = false;
   /** Paired devices listed in the registry during this run. */
@@ -61,38 +55,44 @@ export class BleService implements BleApi {
   private offSettings: (() => void) | null = null;
   private readonly presence: Presence;
   private readonly jobs: PullJobs;
-  private readonly deps: SessionDeps;
-  private readonly transport: Transport;
+  private readonly connectMs: number;
 
   constructor(
-    readonly ctx: EngineContext,
-    private readonly opts: BleServiceOptions = {},
+    private readonly ctx: EngineContext,
+    private readonly opts: BleServiceOptions,
   ) {
     this.log = ctx.log('ble');
     this.dependsOn = [opts.history, opts.scheduler].filter((s) => s !== undefined);
-    this.handlers = bleHandlers(this);
+    this.handlers = bleHandlers(this.control());
     this.presence = new Presence(ctx, this.log, opts.presenceCheckMs ?? 5000, (id) =>
       this.sessions.get(id),
     );
     this.jobs = new PullJobs(ctx, opts.scheduler, (id, signal) => this.pull(id, signal));
-    this.transport = opts.binding || opts.world || opts.simulate ? 'simulated' : 'ble';
-    this.bthome = new BthomeReceiver(ctx, ctx.log('ble.bthome'), this.transport, (e) => {
-      for (const l of this.eventListeners) {
-        try {
-          l(e);
-        } catch (err) {
-          this.log.error('a device event listener failed', { error: String(err) });
+    this.adverts = new AdvertReceiver({
+      ctx,
+      log: ctx.log('ble.adverts'),
+      formats: opts.formats ?? ADVERT_FORMATS,
+      onEvent: (e) => {
+        for (const l of this.eventListeners) {
+          try {
+            l(e);
+          } catch (err) {
+            this.log.error('a device event listener failed', { error: String(err) });
+          }
         }
-      }
+      },
     });
-    this.deps = {
+    const deps: SessionDeps = {
       ctx,
       history: opts.history,
       log: ctx.log('ble.session'),
-      transport: this.transport,
-      findPeripheral: (id, ms, signal) => {
+      heard: (id, ms, signal) => {
         if (!this.scanner) return Promise.reject(new Error('Bluetooth unavailable'));
         return this.scanner.waitFor(id, ms, signal);
+      },
+      connect: (id, signal) => {
+        if (!this.radio) return Promise.reject(new Error('Bluetooth unavailable'));
+        return this.radio.connect(id, signal);
       },
       whileConnecting: (id, connect) =>
         this.scanner ? this.scanner.whileConnecting(id, connect) : connect(),
@@ -107,6 +107,8 @@ export class BleService implements BleApi {
       random: opts.random ?? Math.random,
       onState: () => this.pushStatus(),
     };
+    this.connectMs = deps.timeouts.connectMs;
+    this.sessions = new Sessions(deps);
   }
 
   onDeviceEvent(listener: (e: DeviceEvent) => void): () => void {
@@ -124,12 +126,10 @@ export class BleService implements BleApi {
   dispose(): void {
     this.offSettings?.();
     this.presence.dispose();
-    for (const s of this.sessions.values()) s.stop();
-    this.sessions.clear();
+    this.sessions.stop();
     this.jobs.dispose();
     this.scanner?.dispose();
     this.scanner = null;
-    if (this.ownWorld) this.world?.radio.dispose();
   }
 
   setPaused(paused: boolean): void {
@@ -147,7 +147,7 @@ export class BleService implements BleApi {
           this.log.info('pull failed', { device: p.id, error: String(e) }),
         );
       }
-    for (const s of this.sessions.values())
+    for (const s of this.sessions.all())
       if (s.connected && s.mode === 'keep' && s.hasRecords) {
         started.push(`ble-sync:${s.id}`);
         void s.syncRecords().catch(() => undefined);
@@ -156,38 +156,33 @@ export class BleService implements BleApi {
   }
 
   /** Connect, sync, disconnect: the periodic job of a 'periodic' device. */
-  async pull(id: string, signal?: AbortSignal): Promise<void> {
-    if (!this.scanner) throw new Error(this.unavailable ?? 'Bluetooth unavailable');
+  private async pull(id: string, signal?: AbortSignal): Promise<void> {
+    const sc = this.scanner;
+    if (!sc || sc.adapter === 'unavailable') throw new Error(sc?.reason ?? 'Bluetooth unavailable');
     let s = this.sessions.get(id);
     if (!s) {
       const ac = new AbortController();
-      const p = await this.scanner.waitFor(id, this.deps.timeouts.connectMs, signal ?? ac.signal);
+      const a = await sc.waitFor(id, this.connectMs, signal ?? ac.signal);
       // A pull may run while paused: only Sync now starts one then (the user asked).
-      s = this.ensureSession(id, p, true) ?? undefined;
+      s = this.ensureSession(id, a, true) ?? undefined;
       if (!s) return; // a passive sensor: nothing to pull
     }
     await s.pull(signal);
   }
 
-  /** A new bind key is tried on the sensor's next packet. */
-  resetBthome(id: string): void {
-    this.bthome.reset(id);
-  }
-
-  /** Brings noble, scanning, sessions and jobs in line with settings and pause. */
-  reconcile(): void {
+  /** Brings the radio, scanning, sessions and jobs in line with settings and pause. */
+  private reconcile(): void {
     if (!this.ctx.settings.get().ble.enabled) {
-      this.stopSessions(() => true);
+      this.sessions.stop();
       this.scanner?.setWanted('background', false);
       this.scanner?.setWanted('user', false);
       return this.pushStatus();
     }
     if (!this.loaded) this.load();
-    // Read after loading: pre-pairing may just have changed them.
     const s = this.ctx.settings.get().ble;
     const paired = new Map(s.paired.map((p) => [p.id, p]));
     const active = !this.paused;
-    this.stopSessions((id) => !active || !paired.has(id));
+    this.sessions.stop((id) => !active || !paired.has(id));
     for (const id of this.announced) if (!paired.has(id)) this.announced.delete(id);
     for (const p of paired.values()) {
       const sess = this.sessions.get(p.id);
@@ -203,19 +198,20 @@ export class BleService implements BleApi {
         this.announced.add(p.id);
         const known = this.ctx.devices.get(p.id);
         const seen = this.scanner?.get(p.id);
+        const last = this.scanner?.lastAdvert(p.id);
         this.ctx.devices.upsert({
           id: p.id,
           name: p.name || known?.name || undefined,
-          transport: this.transport,
-          source: known?.source ?? (seen?.services.includes(BTHOME_UUID) ? 'bthome' : 'ble'),
+          transport: 'ble',
+          source: known?.source ?? (last && this.adverts.match(last)?.source) ?? 'ble',
           kind: known?.kind ?? (seen?.kind as DeviceKind | undefined) ?? 'other',
           paired: true,
           online: false,
           gateways: [this.ctx.gatewayId()],
         });
       }
-      const p0 = active ? this.scanner?.peripherals.get(p.id) : undefined;
-      if (p0) this.ensureSession(p.id, p0);
+      const a = active ? this.scanner?.lastAdvert(p.id) : undefined;
+      if (a) this.ensureSession(p.id, a);
     }
     // Jobs stay registered while paused: the scheduler pauses them itself and keeps their history.
     this.jobs.sync(s.paired.filter((p) => p.mode === 'periodic').map((p) => p.id));
@@ -223,66 +219,39 @@ export class BleService implements BleApi {
     this.pushStatus();
   }
 
-  pushStatus(): void {
+  private pushStatus(): void {
     const s = this.ctx.settings.get().ble;
     const sc = this.scanner;
+    const unavailable = sc?.adapter === 'unavailable' ? (sc.reason ?? 'unavailable') : null;
     const ble: BleStatus = {
-      adapter: this.unavailable
-        ? 'unavailable'
-        : !s.enabled
-          ? 'poweredOff'
-          : (sc?.adapter ?? 'idle'),
-      simulated: this.transport === 'simulated',
-      connected: [...this.sessions.values()].filter((x) => x.connected).length,
+      adapter: unavailable ? 'unavailable' : !s.enabled ? 'poweredOff' : (sc?.adapter ?? 'idle'),
+      simulated: this.radio?.simulated ?? false,
+      connected: this.sessions.connectedCount,
       paired: s.paired.length,
     };
-    const reason = this.unavailable ?? (!s.enabled ? 'Bluetooth is off in settings' : sc?.reason);
+    const reason = unavailable ?? (!s.enabled ? 'Bluetooth is off in settings' : sc?.reason);
     if (reason) ble.reason = reason;
     this.ctx.setStatus({ ble });
   }
 
   /** The session of a paired GATT device, created on its first advertisement. */
-  ensureSession(id: string, p: Peripheral, evenPaused = false): DeviceSession | null {
+  private ensureSession(id: string, a: Advertisement, evenPaused = false): DeviceSession | null {
     const existing = this.sessions.get(id);
     if (existing) return existing;
     const paired = this.ctx.settings.get().ble.paired.find((x) => x.id === id);
-    if (!paired || (this.paused && !evenPaused) || isPassive(p)) return null;
-    const name = paired.name || p.advertisement?.localName || '';
-    const sess = new DeviceSession(id, paired.mode, name, this.deps);
-    this.sessions.set(id, sess);
-    // Started on the next turn: a pair request saves settings first and reports 'saved' first.
-    setImmediate(() => {
-      if (this.sessions.get(id) !== sess) return;
-      const progress = this.pairing.get(id);
-      this.pairing.delete(id);
-      if (sess.mode === 'keep') sess.start(progress);
-      else if (progress)
-        void sess.pull(undefined, progress).then(
-          () => progress('synced', true),
-          (e: unknown) => progress('sync', true, e instanceof Error ? e.message : String(e)),
-        );
-    });
-    return sess;
+    if (!paired || (this.paused && !evenPaused) || this.isPassive(a)) return null;
+    return this.sessions.open(id, paired.mode, paired.name || a.name || '');
   }
 
   private load(): void {
-    this.loaded = true; // before anything that may re-enter reconcile (pre-pairing saves settings)
-    if (this.opts.simulate && !this.opts.binding && !this.opts.world) {
-      this.world = createSimWorld({ demo: true, clock: this.ctx.ports.clock });
-      this.ownWorld = true;
-    } else this.world = this.opts.world ?? null;
-    const binding = this.opts.binding ?? this.world?.radio;
-    const res = loadNoble({ binding, require: this.opts.require });
-    if (!res.ok) {
-      this.unavailable = res.reason;
-      this.log.warn('Bluetooth unavailable; everything else runs on', { reason: res.reason });
-      return;
-    }
+    this.loaded = true;
+    this.radio = this.opts.radio({ log: this.ctx.log('ble.radio') });
     this.scanner = new Scanner({
       ctx: this.ctx,
       log: this.ctx.log('ble.scan'),
-      noble: res.noble,
-      onAdvert: (id, p) => this.onAdvert(id, p),
+      radio: this.radio,
+      onAdvert: (a) => this.onAdvert(a),
+      kindOf: (a) => (this.adverts.match(a) ? 'sensor' : undefined),
       onAdapter: () => this.pushStatus(),
       isPaired: (id) => this.ctx.settings.get().ble.paired.some((x) => x.id === id),
       restartMs: () => this.ctx.settings.get().ble.scanRestartSec * 1000,
@@ -291,38 +260,40 @@ export class BleService implements BleApi {
         this.ctx.settings.get().ble.paired.some((p) => !this.sessions.get(p.id)?.connected),
     });
     this.scanner.start();
-    if (this.world && this.opts.prePair !== false) prePairDemo(this.ctx, this.world, this.log);
   }
 
-  private onAdvert(id: string, p: Peripheral): void {
+  private onAdvert(a: Advertisement): void {
+    const id = a.address;
     const paired = this.ctx.settings.get().ble.paired.some((x) => x.id === id);
     if (!paired || this.paused) return;
     const now = this.ctx.ports.clock.now();
-    this.presence.seenAt.set(id, now);
+    this.presence.heard(id, now);
     // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
-    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - p.rssi) >= 5)) {
+    if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - a.rssi) >= 5)) {
       if (!dev.online)
-        for (const c of channelsOf(this.ctx, id))
+        for (const c of channelsOf(this.ctx.devices, id))
           this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
-      this.ctx.devices.upsert({ id, online: true, rssi: p.rssi, lastSeen: now });
+      this.ctx.devices.upsert({ id, online: true, rssi: a.rssi, lastSeen: now });
     }
-    const bthome = p.advertisement?.serviceData?.find((d) => d.uuid.toLowerCase() === BTHOME_UUID);
-    if (bthome) this.bthome.handle(id, p.advertisement.localName ?? '', bthome.data, p.rssi);
-    else this.ensureSession(id, p);
+    if (!this.adverts.handle(a)) this.ensureSession(id, a);
   }
 
-  private stopSessions(which: (id: string) => boolean): void {
-    for (const [id, s] of this.sessions)
-      if (which(id)) {
-        s.stop();
-        this.sessions.delete(id);
-      }
+  /** A sensor in an advertisement format, or anything that cannot be connected, is passive. */
+  private isPassive(a: Advertisement): boolean {
+    return !a.connectable || !this.radio?.canConnect || this.adverts.match(a) !== undefined;
   }
-}
 
-/** A BTHome sensor or anything that cannot be connected is handled from its advertisements. */
-function isPassive(p: Peripheral): boolean {
-  const data = p.advertisement?.serviceData ?? [];
-  return p.connectable === false || data.some((d) => d.uuid.toLowerCase() === BTHOME_UUID);
+  /** What the request handlers may use: a narrow view, so they never reach into the service. */
+  private control(): BleControl {
+    return {
+      ctx: this.ctx,
+      log: this.log,
+      scanner: () => this.scanner,
+      isPassive: (a) => this.isPassive(a),
+      pairingNote: (a) => this.adverts.pairingNote(a),
+      reportPairing: (id, progress) => this.sessions.reportTo(id, progress),
+      resetAdverts: (id) => this.adverts.reset(id),
+    };
+  }
 }

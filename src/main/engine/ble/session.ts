@@ -1,4 +1,4 @@
-import type { DeviceKind, DevicePatch, Transport } from '../../../shared/model.js';
+import type { DeviceKind, DevicePatch } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { HistoryApi } from '../services.js';
 import type { Logger } from '../logging.js';
@@ -11,9 +11,9 @@ import {
   KNOWN_SERVICES,
 } from './decoders/index.js';
 import { capabilitiesOf, readDeviceInfo, setDeviceTime, watchRssi } from './device-info.js';
-import { guarded, sleep, unref } from './gatt.js';
+import { guarded, guardedConnect, sleep, unref } from './gatt.js';
 import { toReadings } from './readings.js';
-import type { Characteristic, Peripheral } from './noble-loader.js';
+import type { GattCharacteristic, GattLink } from './radio.js';
 import { GLUCOSE_MEASUREMENT, RACP, RecordSync } from './records.js';
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'stopped';
@@ -24,9 +24,10 @@ export interface SessionDeps {
   /** Where stored records are committed. */
   history?: HistoryApi | undefined;
   log: Logger;
-  transport: Transport;
-  /** The peripheral noble knows for this address, waiting for an advertisement if needed. */
-  findPeripheral(id: string, timeoutMs: number, signal: AbortSignal): Promise<Peripheral>;
+  /** Resolves once the device has been heard recently, waiting for an advertisement if needed. */
+  heard(id: string, timeoutMs: number, signal: AbortSignal): Promise<unknown>;
+  /** A GATT link from the radio (aborting `signal` calls the attempt off). */
+  connect(id: string, signal: AbortSignal): Promise<GattLink>;
   /** Runs a connection set-up with the scan paused (controllers that cannot do both). */
   whileConnecting<T>(id: string, connect: () => Promise<T>): Promise<T>;
   backoff: BackoffOptions;
@@ -38,9 +39,10 @@ export interface SessionDeps {
 }
 
 interface Link {
-  peripheral: Peripheral;
+  /** Unset until the radio has connected. */
+  gatt: GattLink | null;
   ac: AbortController;
-  chars: Map<string, Characteristic>;
+  chars: Map<string, GattCharacteristic>;
   /** Set when we close the link on purpose (pull done, forget, dispose): no reconnect. */
   closing: boolean;
 }
@@ -169,29 +171,29 @@ export class DeviceSession {
     this.opening = ac;
     this.setState('connecting');
     progress?.('searching');
-    const p = await this.d.findPeripheral(this.id, connectMs, ac.signal).finally(() => {
+    await this.d.heard(this.id, connectMs, ac.signal).finally(() => {
       if (this.opening === ac) this.opening = null;
     });
     if (this.state === 'stopped' || ac.signal.aborted) throw new Error('session stopped');
-    const link: Link = { peripheral: p, ac, chars: new Map(), closing: false };
+    const link: Link = { gatt: null, ac, chars: new Map(), closing: false };
     // Speed and cadence come from differences between notifications: never across a gap.
     this.decoderState = createDecoderState();
     this.link = link;
     const op = <T>(x: Promise<T>, what: string) => guarded(x, what, opMs, ac.signal, clock);
     progress?.('connecting');
-    await this.d.whileConnecting(this.id, async () => {
-      try {
-        await guarded(p.connectAsync(), 'connect', connectMs, ac.signal, clock);
-      } catch (err) {
-        if (p.state === 'connecting') p.cancelConnect();
-        throw err;
-      }
-    });
-    p.once('disconnect', (reason: unknown) => this.onLinkLost(link, reason));
+    const gatt = await this.d.whileConnecting(this.id, () =>
+      guardedConnect((attempt) => this.d.connect(this.id, attempt), connectMs, ac.signal, clock),
+    );
+    if (this.link !== link) {
+      gatt.disconnect(); // stopped while the link came up
+      throw new Error('session stopped');
+    }
+    link.gatt = gatt;
+    gatt.onDisconnect((reason) => this.onLinkLost(link, reason));
     progress?.('discovering');
-    const services = await op(p.discoverServicesAsync([]), 'discover services');
+    const services = await op(gatt.services(), 'discover services');
     for (const s of services) {
-      const chars = await op(s.discoverCharacteristicsAsync([]), `discover ${s.uuid}`);
+      const chars = await op(s.characteristics(), `discover ${s.uuid}`);
       for (const c of chars) link.chars.set(c.uuid, c);
       const known = KNOWN_SERVICES[s.uuid];
       if (known && known.kind !== 'other' && this.kind === 'other') this.kind = known.kind;
@@ -200,10 +202,10 @@ export class DeviceSession {
     for (const [uuid, c] of link.chars) {
       const pushes = c.properties.includes('notify') || c.properties.includes('indicate');
       if (!pushes || (!isKnownCharacteristic(uuid) && uuid !== RACP)) continue;
-      c.on('data', (data: Buffer, isNotification: boolean) => {
-        if (isNotification) this.onData(link, uuid, data);
-      });
-      await op(c.subscribeAsync(), `subscribe ${uuid}`);
+      await op(
+        c.subscribe((data) => this.onData(link, uuid, data)),
+        `subscribe ${uuid}`,
+      );
     }
     progress?.('reading');
     const patch = await readDeviceInfo(link.chars, op, (u, data, err) =>
@@ -211,13 +213,13 @@ export class DeviceSession {
     );
     const battery = link.chars.get('2a19');
     if (battery?.properties.includes('read'))
-      this.onData(link, '2a19', await op(battery.readAsync(), 'read battery'));
+      this.onData(link, '2a19', await op(battery.read(), 'read battery'));
     await setDeviceTime(link.chars, op, clock.now());
-    this.upsert({ ...patch, online: true, rssi: p.rssi });
+    this.upsert({ ...patch, online: true, rssi: gatt.rssi });
     this.lastSeen = clock.now();
     this.setState('connected');
     this.d.log.info('connected', { device: this.id, kind: this.kind });
-    void watchRssi(p, ac.signal, clock, this.d.timeouts.rssiMs, (rssi) => {
+    void watchRssi(gatt, ac.signal, clock, this.d.timeouts.rssiMs, (rssi) => {
       const dev = this.d.ctx.devices.get(this.id);
       if (Math.abs((dev?.rssi ?? 0) - rssi) >= 3) this.d.ctx.devices.upsert({ id: this.id, rssi });
     });
@@ -264,7 +266,6 @@ export class DeviceSession {
     if (this.link !== link) return;
     this.link = null;
     link.ac.abort();
-    for (const c of link.chars.values()) c.removeAllListeners('data');
     if (this.state === 'stopped') return;
     this.setState('idle');
     if (link.closing) return;
@@ -277,9 +278,8 @@ export class DeviceSession {
     const link = this.link;
     if (!link) return;
     link.closing = true;
-    const p = link.peripheral;
-    if (p.state === 'connecting') p.cancelConnect();
-    else if (p.state === 'connected') p.disconnect();
+    // Aborting the link's signal (in onLinkLost) also calls off a connect still under way.
+    link.gatt?.disconnect();
     // Detach now rather than on noble's disconnect event, so a retry never waits on a stale link.
     this.onLinkLost(link, 'closed');
   }
@@ -289,7 +289,7 @@ export class DeviceSession {
     const caps = capabilitiesOf(this.link?.chars.keys() ?? []);
     this.d.ctx.devices.upsert({
       id: this.id,
-      transport: this.d.transport,
+      transport: 'ble',
       source: 'ble',
       kind: this.kind,
       name: this.name || undefined,

@@ -61,8 +61,7 @@ const haBinaryClass = (c: string | undefined): string | undefined => {
 const HA_UNIT: Partial<Record<string, string>> = { steps: 'steps', 'mmol/L': 'mmol/L' };
 
 export const isWearable = (d: Device): boolean =>
-  (d.transport === 'ble' || d.transport === 'simulated') &&
-  (d.source === 'ble' || d.source === 'bthome');
+  d.transport === 'ble' && (d.source === 'ble' || d.source === 'bthome');
 
 export const uniqueId = (deviceId: string, metric: Metric): string =>
   `homebeat_${sanitiseId(deviceId)}_${metric}`;

@@ -16,7 +16,6 @@ type Presence = 'all' | 'online' | 'away';
 const TRANSPORT_LABEL: Record<string, string> = {
   ble: 'Bluetooth',
   mqtt: 'Smart home (MQTT)',
-  simulated: 'Simulated',
 };
 
 export function Overview() {

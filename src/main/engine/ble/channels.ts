@@ -1,12 +1,13 @@
-import { METRICS } from '../../../../shared/metrics.js';
-import type { DecodedValue } from '../decoders/index.js';
+import { METRICS } from '../../../shared/metrics.js';
+import type { DeviceRegistry } from '../devices.js';
+import type { DecodedValue } from './decoders/index.js';
 
 /**
- * A BTHome sensor can report several values of one metric in a packet: a window contact and a
+ * A passive sensor (BTHome, or any advertisement format) can report several values of one metric in a packet: a window contact and a
  * battery-low flag (both binary 'state'), two temperature probes, a rotation and a UV index (both
  * 'generic'). History keeps one value per device, metric and time, so those would overwrite each
  * other. The first value of each metric in the packet stays on the sensor itself; every other one
- * gets a channel named after its BTHome object (and instance), which becomes a device of its own
+ * gets a channel named after its sensor (a BTHome object, and instance), which becomes a device of its own
  * (`<mac>/<channel>`) with its own history, card, rules and Home Assistant entity.
  *
  * Object order within a packet is fixed by the sensor's firmware (bthome.io asks for ascending
@@ -66,6 +67,10 @@ export const channelId = (sensorId: string, key: string): string => `${sensorId}
 
 /** Whether `id` is a channel of the sensor `sensorId`. */
 export const isChannelOf = (id: string, sensorId: string): boolean => id.startsWith(`${sensorId}/`);
+
+/** The devices a sensor's extra channels became: online, away and forgotten with the sensor. */
+export const channelsOf = (devices: DeviceRegistry, sensorId: string) =>
+  devices.list().filter((d) => isChannelOf(d.id, sensorId));
 
 function labelOf(sensor: string, instance: number): string {
   const known = (METRICS as Record<string, { label: string }>)[sensor]?.label;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBthome } from '../bthome/index.js';
-import { decodeCharacteristic } from '../decoders/index.js';
+import { decodeBthome } from '../../engine/ble/bthome/index.js';
+import { decodeCharacteristic } from '../../engine/ble/decoders/index.js';
 import * as enc from './encode.js';
 
 const value = (uuid: string, data: Buffer, metric: string) =>

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as enc from '../sim/encode.js';
 import { splitChannels } from './channels.js';
-import { decodeBthome } from './index.js';
+import { decodeBthome, encodeBthome } from './bthome/index.js';
 
 const split = (objects: { id: number; value: number }[]) =>
-  splitChannels(decodeBthome(enc.bthome(objects), {}).values).map((c) => ({
+  splitChannels(decodeBthome(encodeBthome(objects), {}).values).map((c) => ({
     key: c.key,
     label: c.label,
     values: c.values.map((v) => [v.metric, v.value]),

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { systemClock, type Clock } from '../../ports.js';
+import { systemClock, type Clock } from '../../engine/ports.js';
 import type { SimPeripheral } from './peripheral.js';
 
 export interface SimulatedRadioOptions {

@@ -1,4 +1,6 @@
-import { systemClock } from '../../ports.js';
+import { nobleRadio } from '../../engine/ble/noble-loader.js';
+import type { RadioFactory } from '../../engine/ble/radio.js';
+import { systemClock } from '../../engine/ports.js';
 import { SimulatedRadio, type SimulatedRadioOptions } from './radio.js';
 import { BthomeSensor, CyclingSensor, HeartRateStrap, Scale, Thermometer } from './devices.js';
 import { GlucoseMeter } from './glucose-meter.js';
@@ -73,3 +75,10 @@ export function createSimWorld(
     bindKeys: { [a.door]: SIM_BTHOME_KEY },
   };
 }
+
+/**
+ * The world's radio as the BLE service takes it: real noble over the simulated bindings, reporting
+ * that its devices are simulated.
+ */
+export const radioOf = (w: SimWorld): RadioFactory =>
+  nobleRadio({ binding: w.radio, simulated: true });

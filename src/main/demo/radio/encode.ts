@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { BTHOME_OBJECTS } from '../bthome/objects.js';
+import { BTHOME_OBJECTS } from '../../engine/ble/bthome/objects.js';
 
 /**
  * Byte encoders for the simulated peripherals: they produce what a real device puts on the air, so
