@@ -1,10 +1,15 @@
-import { isMetric, unitOf, type Metric } from '../../../shared/metrics.js';
-import type { DeviceKind, Reading } from '../../../shared/model.js';
+import { isMetric, unitOf } from '../../../shared/metrics.js';
+import type { DeviceKind, Reading, ReadingStatus } from '../../../shared/model.js';
 import type { EngineContext, EngineService } from '../context.js';
 import type { MqttApi } from '../services.js';
+import type { OwnersApi } from './owners.js';
 import { ALL_STATUS, peerStates } from './topics.js';
 
+const STATUSES = new Set<ReadingStatus>(['ok', 'nan', 'nres', 'pos_inf', 'neg_inf', 'invalid']);
+
 const MAX_REPORTED = 1000;
+/** Readings taken from one entity of one state message at most. */
+const MAX_PER_MESSAGE = 10_000;
 /** Gateways followed at most (each is one subscription); a flood of made-up ones stops here. */
 const MAX_PEERS = 1000;
 
@@ -12,9 +17,14 @@ const MAX_PEERS = 1000;
  * Several gateways on one broker: the wearables other Homebeats bridge (their
  * `homebeat/<gateway>/<device>/state`) become devices here, keyed by the same BLE address, with
  * the reporting gateway added to the device's gateway list, and their readings enter the reading
- * stream tagged with that gateway. A reading is only relayed once per (gateway, device, metric,
- * timestamp) here, and history stores (device, metric, ts) once, so a wearable seen by two
- * gateways is counted once.
+ * stream tagged with that gateway.
+ *
+ * A wearable heard by several gateways is stored once in each (owners.ts elects one owner per
+ * wearable): a gateway whose own radio hears it keeps its own readings and takes none relayed;
+ * one that does not hear it takes only the owner's. A state message carries every reading since
+ * the previous one (`readings`, per entity), so nothing between two states is lost; a republished
+ * state carries none, so a new owner's retained values are not taken for new readings. A reading
+ * is taken once per (gateway, device, entity, timestamp).
  *
  * Peers are found by their availability topic (every gateway publishes it retained, and its will
  * keeps it there), and only their state topics are subscribed: a `homebeat/+/+/state` wildcard
@@ -34,8 +44,10 @@ export class GatewayPeers implements EngineService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly mqtt: Pick<MqttApi, 'subscribe'> & EngineService,
+    /** Without it (one gateway), every peer's readings are taken. */
+    private readonly owners?: OwnersApi,
   ) {
-    this.dependsOn = [mqtt];
+    this.dependsOn = owners ? [mqtt, owners] : [mqtt];
   }
 
   start(): void {
@@ -97,28 +109,22 @@ export class GatewayPeers implements EngineService {
       return this.reportOnce(topic, 'gateway state has no valid device id');
     }
     const ts = typeof m.ts === 'number' ? m.ts : undefined;
-    const stamps = (typeof m.timestamps === 'object' && m.timestamps) || {};
-    const readings: Reading[] = [];
-    for (const [key, value] of Object.entries(m)) {
-      if (!isMetric(key) || (typeof value !== 'number' && value !== null)) continue;
-      if (typeof value === 'number' && !Number.isFinite(value)) continue;
-      const at = (stamps as Record<string, unknown>)[key];
-      const readingTs = typeof at === 'number' ? at : ts;
-      if (readingTs === undefined || !Number.isFinite(readingTs)) continue;
-      const k = `${gateway}\u0000${deviceId}\u0000${key}`;
-      if ((this.lastTs.get(k) ?? -Infinity) >= readingTs) continue;
-      this.lastTs.set(k, readingTs);
-      readings.push({
-        deviceId,
-        metric: key as Metric,
-        value,
-        unit: unitOf(key as Metric),
-        ts: readingTs,
-        source: 'homebeat_gateway',
-        status: value === null ? 'invalid' : 'ok',
-        gateway,
-      });
-    }
+    const owners = this.owners;
+    const take =
+      !owners || (!owners.hears(deviceId) && (owners.ownerOf(deviceId) ?? gateway) === gateway);
+    const readings = take ? this.readingsOf(gateway, deviceId, m, ts) : [];
+    // Registry changes made here are relayed, not heard by this gateway's radio.
+    if (owners) owners.relaying(() => this.apply(gateway, deviceId, m, ts, readings));
+    else this.apply(gateway, deviceId, m, ts, readings);
+  }
+
+  private apply(
+    gateway: string,
+    deviceId: string,
+    m: Record<string, unknown>,
+    ts: number | undefined,
+    readings: Reading[],
+  ): void {
     const existing = this.ctx.devices.get(deviceId);
     // A retained state from a gateway whose will said offline is history, not presence.
     const online = this.offline.has(gateway) ? undefined : true;
@@ -142,6 +148,68 @@ export class GatewayPeers implements EngineService {
     if (readings.length) this.ctx.readings.publish(readings);
   }
 
+  /**
+   * The readings of a state message: every one since the previous state (`readings`: entity ->
+   * [ts, value, status?][]), or, from a gateway that sends only latest values (an older Homebeat),
+   * each metric's value at its timestamp.
+   */
+  private readingsOf(
+    gateway: string,
+    deviceId: string,
+    m: Record<string, unknown>,
+    ts: number | undefined,
+  ): Reading[] {
+    const out: Reading[] = [];
+    const metrics = isObject(m.metrics) ? m.metrics : {};
+    const make = (key: string, at: unknown, value: unknown, status?: unknown) => {
+      const metric = typeof metrics[key] === 'string' ? (metrics[key] as string) : key;
+      if (!isMetric(metric) || typeof at !== 'number' || !Number.isFinite(at)) return undefined;
+      if (typeof value === 'number' ? !Number.isFinite(value) : value !== null) return undefined;
+      const st = STATUSES.has(status as ReadingStatus) ? (status as ReadingStatus) : undefined;
+      const r: Reading = {
+        deviceId,
+        metric,
+        value: value as number | null,
+        unit: unitOf(metric),
+        ts: at,
+        source: 'homebeat_gateway',
+        status: st ?? (value === null ? 'invalid' : 'ok'),
+        gateway,
+      };
+      if (key !== metric) r.entity = key;
+      return r;
+    };
+    const seen = (key: string) => `${gateway}\u0000${deviceId}\u0000${key}`;
+    if (isObject(m.readings)) {
+      for (const [key, list] of Object.entries(m.readings)) {
+        if (!Array.isArray(list) || key.length > 64) continue;
+        // Newer than what earlier messages brought; several at one timestamp are all taken.
+        const before = this.lastTs.get(seen(key)) ?? -Infinity;
+        let newest = before;
+        for (const x of list.slice(0, MAX_PER_MESSAGE)) {
+          if (!Array.isArray(x) || !(typeof x[0] === 'number' && x[0] > before)) continue;
+          const r = make(key, x[0], x[1], x[2]);
+          if (!r) continue;
+          out.push(r);
+          newest = Math.max(newest, r.ts);
+        }
+        if (newest > before) this.lastTs.set(seen(key), newest);
+      }
+      return out;
+    }
+    const stamps = isObject(m.timestamps) ? m.timestamps : {};
+    for (const [key, value] of Object.entries(m)) {
+      if (!isMetric(key)) continue;
+      const at = typeof stamps[key] === 'number' ? stamps[key] : ts;
+      if (typeof at !== 'number' || (this.lastTs.get(seen(key)) ?? -Infinity) >= at) continue;
+      const r = make(key, at, value);
+      if (!r) continue;
+      this.lastTs.set(seen(key), at);
+      out.push(r);
+    }
+    return out;
+  }
+
   private reportOnce(topic: string, reason: string): void {
     if (this.reported.has(topic)) return;
     if (this.reported.size >= MAX_REPORTED) this.reported.clear();
@@ -149,3 +217,6 @@ export class GatewayPeers implements EngineService {
     this.ctx.log('mqtt.gateways').warn(reason, { topic });
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
