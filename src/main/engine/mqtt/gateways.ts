@@ -10,6 +10,8 @@ const STATUSES = new Set<ReadingStatus>(['ok', 'nan', 'nres', 'pos_inf', 'neg_in
 const MAX_REPORTED = 1000;
 /** Readings taken from one entity of one state message at most. */
 const MAX_PER_MESSAGE = 10_000;
+/** Wearables whose topic level is remembered at most. */
+const MAX_IDS = 10_000;
 /** Gateways followed at most (each is one subscription); a flood of made-up ones stops here. */
 const MAX_PEERS = 1000;
 
@@ -37,6 +39,8 @@ export class GatewayPeers implements EngineService {
   private readonly lastTs = new Map<string, number>();
   private readonly reported = new Set<string>();
   private readonly offline = new Set<string>();
+  /** Device ids by their topic level, for withdrawn (empty) states that carry none. */
+  private readonly ids = new Map<string, string>();
   private off: (() => void) | null = null;
   /** Followed peer gateways -> their state subscription's unsubscribe. */
   private readonly followed = new Map<string, () => void>();
@@ -92,8 +96,9 @@ export class GatewayPeers implements EngineService {
   }
 
   private onState(topic: string, payload: Buffer): void {
-    const gateway = topic.split('/')[1] ?? '';
-    if (gateway === this.ctx.gatewayId() || payload.length === 0) return;
+    const [, gateway = '', san = ''] = topic.split('/');
+    if (gateway === this.ctx.gatewayId()) return;
+    if (payload.length === 0) return this.onWithdrawn(gateway, san);
     let msg: unknown;
     try {
       msg = JSON.parse(payload.toString('utf8'));
@@ -108,6 +113,7 @@ export class GatewayPeers implements EngineService {
     if (typeof deviceId !== 'string' || !deviceId || deviceId.length > 64) {
       return this.reportOnce(topic, 'gateway state has no valid device id');
     }
+    if (this.ids.size < MAX_IDS || this.ids.has(san)) this.ids.set(san, deviceId);
     const ts = typeof m.ts === 'number' ? m.ts : undefined;
     const owners = this.owners;
     const take =
@@ -146,6 +152,23 @@ export class GatewayPeers implements EngineService {
       });
     }
     if (readings.length) this.ctx.readings.publish(readings);
+  }
+
+  /**
+   * A gateway withdrew its state of a wearable (it forgot it, or another gateway bridges it now):
+   * a wearable known here only through gateways, and that no gateway announces hearing any more,
+   * was forgotten, and goes (no ghost of it stays in this gateway's list).
+   */
+  private onWithdrawn(gateway: string, san: string): void {
+    const id = this.ids.get(san);
+    const d = id === undefined ? undefined : this.ctx.devices.get(id);
+    if (!d || d.source !== 'homebeat_gateway' || !this.owners) return;
+    if (this.owners.heardBy(d.id).length > 0) return;
+    this.ids.delete(san);
+    this.ctx
+      .log('mqtt.gateways')
+      .info('wearable withdrawn by its gateway', { device: d.id, gateway });
+    this.owners.relaying(() => this.ctx.devices.remove(d.id));
   }
 
   /**

@@ -22,6 +22,8 @@ export interface OwnersApi extends EngineService {
   ownerOf(deviceId: string): string | undefined;
   /** This gateway's own radio hears the wearable now (it stores its own readings of it). */
   hears(deviceId: string): boolean;
+  /** The gateways announcing that they hear the wearable (alive or not). */
+  heardBy(deviceId: string): string[];
   /** Called with a wearable's id whenever its owner, in this gateway's view, changes. */
   onChange(listener: (deviceId: string) => void): () => void;
   /** Runs `fn` with the registry changes it makes not taken as hearing (relayed readings). */
@@ -120,6 +122,10 @@ export class GatewayOwners implements OwnersApi {
     const sensor = deviceId.split('/')[0];
     if (!ble.paired.some((p) => p.id === deviceId || p.id === sensor)) return false;
     return this.ctx.ports.clock.now() - this.startedAt < ble.presenceTimeoutSec * 1000;
+  }
+
+  heardBy(deviceId: string): string[] {
+    return [...(this.heard.get(sanitiseId(deviceId))?.keys() ?? [])];
   }
 
   onChange(listener: (deviceId: string) => void): () => void {
