@@ -53,6 +53,10 @@ export class WearableState {
     this.sent = {};
   }
 
+  hasFresh(): boolean {
+    return this.fresh.size > 0;
+  }
+
   /** The RR intervals since the last state (oldest first), for the rr topic. */
   rr(): { ts: number; rr_intervals: (number | null)[]; timestamps: number[] } | undefined {
     const all: StateReading[] = [];
@@ -67,12 +71,14 @@ export class WearableState {
   }
 
   /**
-   * The retained state message. `withReadings`: the readings since the last one go with it; else
-   * (a republish) the last message's again, since the outbox may have replaced that message with
-   * this one (peers take a reading once). A gateway that just became owner has sent none, so no
-   * peer takes its older values for new readings.
+   * The retained state message, and the readings it carries for other gateways: `fresh`, those
+   * since the last message; `again` (a republish), the last message's, since the outbox may have
+   * replaced that message with this one (peers take a reading once; a gateway that just became
+   * owner has sent none, so no peer takes its older values for new readings); `hold`, none yet
+   * (ownership not confirmed by the election: they go with the first message once it is, or are
+   * dropped if another gateway is elected).
    */
-  message(d: Device, gateway: string, withReadings: boolean): Record<string, unknown> {
+  message(d: Device, gateway: string, mode: 'fresh' | 'again' | 'hold'): Record<string, unknown> {
     const values: Record<string, number | null> = {};
     const timestamps: Record<string, number> = {};
     const metrics: Record<string, Metric> = {};
@@ -83,11 +89,11 @@ export class WearableState {
       if (key !== v.metric) metrics[key] = v.metric;
       ts = Math.max(ts, v.ts);
     }
-    if (withReadings) {
+    if (mode === 'fresh') {
       this.sent = Object.fromEntries(this.fresh);
       this.fresh = new Map();
     }
-    const readings = this.sent;
+    const readings = mode === 'hold' ? {} : this.sent;
     return {
       gateway,
       device: d.id,

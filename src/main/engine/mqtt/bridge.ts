@@ -100,14 +100,19 @@ export class WearableBridge implements EngineService {
   private takeOver(d: Device): void {
     this.configs.reset(d.id);
     this.onDevice(d);
-    this.publishState(d, false);
+    this.publishState(d, 'again');
   }
 
   private onOwner(id: string): void {
     const d = this.ctx.devices.get(id);
     if (!this.enabled() || !d || !isWearable(d)) return;
-    // Owner already (it bridged the wearable before the election confirmed it): nothing changes.
-    if (this.owns(id)) return this.configs.has(id) ? undefined : this.takeOver(d);
+    // Owner already (it bridged the wearable before the election confirmed it): the readings held
+    // back meanwhile go out now, for the other gateways.
+    if (this.owns(id)) {
+      if (!this.configs.has(id)) return this.takeOver(d);
+      if (this.states.get(id)?.hasFresh()) this.publishState(d, 'fresh');
+      return;
+    }
     // Another gateway bridges it now: nothing this one received is its to publish.
     this.states.get(id)?.clearFresh();
     this.configs.release(id);
@@ -170,7 +175,7 @@ export class WearableBridge implements EngineService {
         this.onDevice(dev);
         const rr = this.states.get(id)?.rr();
         if (rr) this.mqtt.publish(rrTopic(this.gw(), id), JSON.stringify(rr), { qos: 1 });
-        this.publishState(dev, true);
+        this.publishState(dev, this.owners && !this.owners.confirmed(id) ? 'hold' : 'fresh');
       }
     });
   }
@@ -181,10 +186,10 @@ export class WearableBridge implements EngineService {
     return st;
   }
 
-  private publishState(d: Device, withReadings: boolean): void {
+  private publishState(d: Device, mode: 'fresh' | 'again' | 'hold'): void {
     const st = this.stateOf(d);
     if (!st.latest.size) return;
-    const msg = st.message(d, this.gw(), withReadings);
+    const msg = st.message(d, this.gw(), mode);
     this.mqtt.publish(stateTopic(this.gw(), d.id), JSON.stringify(msg), {
       qos: 1,
       retain: true,

@@ -18,6 +18,8 @@ export const isWearable = (d: Device): boolean =>
 export interface OwnersApi extends EngineService {
   /** This gateway is the elected owner (or the only one known): it publishes the wearable. */
   owns(deviceId: string): boolean;
+  /** Elected owner by the announcements (not only the one gateway that hears it so far). */
+  confirmed(deviceId: string): boolean;
   /** The elected owner; undefined while no live gateway has announced hearing the wearable. */
   ownerOf(deviceId: string): string | undefined;
   /** This gateway's own radio hears the wearable now (it stores its own readings of it). */
@@ -104,6 +106,10 @@ export class GatewayOwners implements OwnersApi {
   owns(deviceId: string): boolean {
     const owner = this.ownerOf(deviceId);
     return owner === undefined ? this.local.has(deviceId) : owner === this.ctx.gatewayId();
+  }
+
+  confirmed(deviceId: string): boolean {
+    return this.ownerOf(deviceId) === this.ctx.gatewayId();
   }
 
   ownerOf(deviceId: string): string | undefined {
