@@ -146,14 +146,15 @@ async function retained(client: MqttClient, topic: string): Promise<string> {
 
 describe('one owner per wearable among gateways', () => {
   it('two gateways: each stores every packet once; Home Assistant follows the next owner after the will', async () => {
-    await handover(['gw-a', 'gw-b']);
+    await handover(['two-a', 'two-b']);
   }, 60_000);
 
   it('three gateways: the same, and the third stays a listener', async () => {
-    await handover(['gw-a', 'gw-b', 'gw-c']);
+    await handover(['three-a', 'three-b', 'three-c']);
   }, 60_000);
 
   it('a gateway that does not hear the wearable stores the owner’s readings once, across the handover', async () => {
+    // Gateway ids of its own: the broker keeps what earlier tests' gateways left retained.
     const { list, proxy } = await gateways(['gw-a', 'gw-b', 'gw-c'], {
       hear: (id) => id !== 'gw-c',
     });

@@ -1,5 +1,5 @@
 import { isMetric, unitOf } from '../../../shared/metrics.js';
-import type { DeviceKind, Reading, ReadingStatus } from '../../../shared/model.js';
+import type { DeviceKind, LatestValue, Reading, ReadingStatus } from '../../../shared/model.js';
 import type { EngineContext, EngineService } from '../context.js';
 import type { MqttApi } from '../services.js';
 import type { OwnersApi } from './owners.js';
@@ -10,6 +10,8 @@ const STATUSES = new Set<ReadingStatus>(['ok', 'nan', 'nres', 'pos_inf', 'neg_in
 const MAX_REPORTED = 1000;
 /** Readings taken from one entity of one state message at most. */
 const MAX_PER_MESSAGE = 10_000;
+/** A new owner's reading this close after the old owner's last one is the same packet (ms). */
+const SWITCH_GUARD_MS = 50;
 /** Wearables whose topic level is remembered at most. */
 const MAX_IDS = 10_000;
 /** Gateways followed at most (each is one subscription); a flood of made-up ones stops here. */
@@ -24,9 +26,9 @@ const MAX_PEERS = 1000;
  * A wearable heard by several gateways is stored once in each (owners.ts elects one owner per
  * wearable): a gateway whose own radio hears it keeps its own readings and takes none relayed;
  * one that does not hear it takes only the owner's. A state message carries every reading since
- * the previous one (`readings`, per entity), so nothing between two states is lost; a republished
- * state carries none, so a new owner's retained values are not taken for new readings. A reading
- * is taken once per (gateway, device, entity, timestamp).
+ * the previous one (`readings`, per entity), so nothing between two states is lost; a new owner's
+ * first state carries none, so its older values are not taken for new readings. A reading is
+ * taken only if newer than the last one taken of its entity (see after()).
  *
  * Peers are found by their availability topic (every gateway publishes it retained, and its will
  * keeps it there), and only their state topics are subscribed: a `homebeat/+/+/state` wildcard
@@ -36,7 +38,8 @@ const MAX_PEERS = 1000;
 export class GatewayPeers implements EngineService {
   readonly name = 'gateways';
   readonly dependsOn: readonly EngineService[];
-  private readonly lastTs = new Map<string, number>();
+  /** Per device and entity: the newest reading taken, and from which gateway ('' restored). */
+  private readonly taken = new Map<string, { ts: number; gateway: string }>();
   private readonly reported = new Set<string>();
   private readonly offline = new Set<string>();
   /** Device ids by their topic level, for withdrawn (empty) states that carry none. */
@@ -202,35 +205,47 @@ export class GatewayPeers implements EngineService {
       if (key !== metric) r.entity = key;
       return r;
     };
-    const seen = (key: string) => `${gateway}\u0000${deviceId}\u0000${key}`;
-    if (isObject(m.readings)) {
-      for (const [key, list] of Object.entries(m.readings)) {
-        if (!Array.isArray(list) || key.length > 64) continue;
-        // Newer than what earlier messages brought; several at one timestamp are all taken.
-        const before = this.lastTs.get(seen(key)) ?? -Infinity;
-        let newest = before;
-        for (const x of list.slice(0, MAX_PER_MESSAGE)) {
-          if (!Array.isArray(x) || !(typeof x[0] === 'number' && x[0] > before)) continue;
-          const r = make(key, x[0], x[1], x[2]);
-          if (!r) continue;
-          out.push(r);
-          newest = Math.max(newest, r.ts);
-        }
-        if (newest > before) this.lastTs.set(seen(key), newest);
+    // Newer than what earlier messages brought; several at one timestamp are all taken.
+    const take = (key: string, list: unknown[][]) => {
+      const after = this.after(deviceId, key, gateway);
+      let newest = -Infinity;
+      for (const x of list.slice(0, MAX_PER_MESSAGE)) {
+        if (!(typeof x[0] === 'number' && x[0] > after)) continue;
+        const r = make(key, x[0], x[1], x[2]);
+        if (!r) continue;
+        out.push(r);
+        newest = Math.max(newest, r.ts);
       }
+      if (newest > -Infinity) this.remember(`${deviceId}\u0000${key}`, newest, gateway);
+    };
+    if (isObject(m.readings)) {
+      for (const [key, list] of Object.entries(m.readings))
+        if (Array.isArray(list) && key.length <= 64) take(key, list.filter(Array.isArray));
       return out;
     }
     const stamps = isObject(m.timestamps) ? m.timestamps : {};
-    for (const [key, value] of Object.entries(m)) {
-      if (!isMetric(key)) continue;
-      const at = typeof stamps[key] === 'number' ? stamps[key] : ts;
-      if (typeof at !== 'number' || (this.lastTs.get(seen(key)) ?? -Infinity) >= at) continue;
-      const r = make(key, at, value);
-      if (!r) continue;
-      this.lastTs.set(seen(key), at);
-      out.push(r);
-    }
+    for (const [key, value] of Object.entries(m))
+      if (isMetric(key)) take(key, [[typeof stamps[key] === 'number' ? stamps[key] : ts, value]]);
     return out;
+  }
+
+  /**
+   * The time a relayed reading must be after: the newest taken from this gateway; the newest
+   * taken from another one (the owner before a handover) plus SWITCH_GUARD_MS, since one packet
+   * heard by two gateways is stamped by each a few ms apart; or the device's latest value as this
+   * gateway's history restored it (a retained state received after a restart is not news).
+   */
+  private after(deviceId: string, key: string, gateway: string): number {
+    const t = this.taken.get(`${deviceId}\u0000${key}`);
+    if (t) return t.gateway === gateway || t.gateway === '' ? t.ts : t.ts + SWITCH_GUARD_MS;
+    const latest = (this.ctx.devices.get(deviceId)?.latest as Record<string, LatestValue>)?.[key];
+    if (latest) this.remember(`${deviceId}\u0000${key}`, latest.ts, '');
+    return latest?.ts ?? -Infinity;
+  }
+
+  private remember(k: string, ts: number, gateway: string): void {
+    // Bounded: entities of made-up devices beyond it are only deduplicated within a message.
+    if (this.taken.size < MAX_IDS * 16 || this.taken.has(k)) this.taken.set(k, { ts, gateway });
   }
 
   private reportOnce(topic: string, reason: string): void {
