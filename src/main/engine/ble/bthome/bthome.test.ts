@@ -109,6 +109,7 @@ describe('BTHome binary sensors and events', () => {
       value: 0,
       unit: '',
       extra: { objectId: 0x1a, sensor: 'door' },
+      entity: 'door',
     });
     const names: [string, string][] = [
       ['1501', 'battery_low'],
@@ -143,7 +144,34 @@ describe('BTHome binary sensors and events', () => {
       const v = one(h).values[0];
       expect(v.extra?.sensor).toBe(sensor);
       expect(v.value).toBe(parseInt(h.slice(2), 16));
+      // Its entity is the object; a name a measurement also has takes a suffix (power in W).
+      expect(v.entity).toBe(
+        ['power', 'moisture', 'gas'].includes(sensor) ? `${sensor}_binary` : sensor,
+      );
     }
+  });
+
+  it('each object instance is an entity of its own: the object with its instance', () => {
+    // Temperature twice (0x02, then 0x45), humidity, power in W and "power on", a window.
+    const res = decodeBthome(
+      encodeBthome([
+        { id: 0x02, value: 21.5 },
+        { id: 0x03, value: 40 },
+        { id: 0x0b, value: 12.5 },
+        { id: 0x10, value: 1 },
+        { id: 0x2d, value: 0 },
+        { id: 0x45, value: 4.2 },
+      ]),
+      {},
+    );
+    expect(res.values.map((v) => [v.entity, v.metric])).toEqual([
+      ['temperature', 'temperature'],
+      ['humidity', 'humidity'],
+      ['power', 'power'],
+      ['power_binary', 'state'],
+      ['window', 'state'],
+      ['temperature_2', 'temperature'],
+    ]);
   });
 
   it('a binary value other than 0/1 is an error', () => {

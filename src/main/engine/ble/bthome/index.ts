@@ -114,15 +114,27 @@ function parseObjects(payload: Buffer, input: Buffer, result: BthomeResult): voi
 
 /**
  * Several objects of one kind in a packet (three temperatures) are told apart by their order, as
- * bthome.io asks: the second and later get extra.instance = 2, 3, ...
+ * bthome.io asks: the second and later get extra.instance = 2, 3, ... Each is its own entity of
+ * the sensor, keyed by the object's name and instance (`temperature`, `temperature_2`, `window`).
  */
 function withInstance(result: BthomeResult, v: DecodedValue): DecodedValue {
   const same = result.values.filter(
     (o) => o.metric === v.metric && o.extra?.sensor === v.extra?.sensor,
   ).length;
   if (same > 0 && v.extra) v.extra.instance = same + 1;
+  const sensor = String(v.extra?.sensor);
+  const base = v.metric === 'state' && NUMERIC_NAMES.has(sensor) ? `${sensor}_binary` : sensor;
+  v.entity = same > 0 ? `${base}_${same + 1}` : base;
   return v;
 }
+
+/**
+ * Names that a measurement and a binary object share (power, moisture, gas): the binary one's
+ * entity takes a suffix, so a plug's "power on" never shares a series with its watts.
+ */
+const NUMERIC_NAMES = new Set(
+  Object.values(BTHOME_OBJECTS).flatMap((d) => (d.kind === 'sensor' ? [d.name] : [])),
+);
 
 function readInt(r: Reader, size: 1 | 2 | 3 | 4, signed: boolean, field: string): number {
   switch (size) {
