@@ -19,6 +19,7 @@ export const timeWindowSchema = z
   .refine((w) => w.from !== w.to, { message: 'from and to must differ', path: ['to'] });
 
 const deviceId = z.string().min(1).max(200);
+const entityKey = z.string().min(1).max(200);
 const metric = z.enum(METRIC_NAMES as [Metric, ...Metric[]]);
 
 const topic = z
@@ -84,6 +85,11 @@ export const thresholdRuleSchema = z
     /** Omitted: any device reporting the metric. */
     deviceId: deviceId.optional(),
     metric,
+    /**
+     * Which entity of the device (its key, e.g. 'temperature_2'). Omitted: the device's own value
+     * of the metric, its primary entity; configuration and diagnostic entities only when named.
+     */
+    entity: entityKey.optional(),
     op: z.enum(['above', 'below']),
     value: z.number().finite(),
     /** The condition must hold this long (every reading in between) before the rule fires. */

@@ -67,7 +67,9 @@ export class RulesService implements EngineService {
     const { clock } = this.ctx.ports;
     this.offs.push(
       this.ctx.readings.subscribe((r) =>
-        this.handle(() => this.evaluator.onReadings(r, clock.now())),
+        this.handle(() =>
+          this.evaluator.onReadings(r, clock.now(), (id) => this.ctx.devices.get(id)),
+        ),
       ),
       this.ctx.devices.onChange((delta) =>
         this.handle(() => delta.upserted.flatMap((d) => this.evaluator.onDevice(d, clock.now()))),
