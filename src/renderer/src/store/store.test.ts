@@ -15,7 +15,7 @@ const device = (id: string, hr: number, extra: Partial<Device> = {}): Device => 
   online: true,
   lastSeen: Date.now(),
   gateways: [],
-  latest: { heart_rate: { value: hr, unit: 'bpm', ts: Date.now() } },
+  latest: { heart_rate: { metric: 'heart_rate', value: hr, unit: 'bpm', ts: Date.now() } },
   ...extra,
 });
 
@@ -90,6 +90,31 @@ describe('Store', () => {
     });
     expect(n).toBe(1);
     expect(store.entries.get('a')!.sparkValues).toEqual([61, 62]);
+  });
+
+  it("a sparkline follows its entity's own readings, not another of the same metric", async () => {
+    const probe = device('p', 0, {
+      kind: 'sensor',
+      capabilities: ['temperature'],
+      latest: {},
+      entities: [
+        { key: 'temperature_offset', name: 'Offset', metric: 'temperature', category: 'config' },
+        { key: 'temperature', name: 'Temperature', metric: 'temperature', category: 'primary' },
+      ],
+    });
+    const { store, a } = await started([probe]);
+    expect(store.entries.get('p')).toMatchObject({ sparkEntity: 'temperature' });
+    const t = (entity: string, value: number) => ({
+      deviceId: 'p',
+      entity,
+      metric: 'temperature' as const,
+      value,
+      unit: '°C',
+      ts: Date.now(),
+      source: 't',
+    });
+    a.push({ readings: [t('temperature_offset', -2), t('temperature', 21)] });
+    expect(store.entries.get('p')!.sparkValues).toEqual([21]);
   });
 
   it('resync drops devices the engine no longer has and bumps the epoch', async () => {
