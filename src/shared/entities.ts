@@ -23,7 +23,8 @@ export function entityName(key: string, metric?: Metric): string {
   const label = metric && metric !== 'generic' && metric !== 'state' ? METRICS[metric].label : '';
   if (!label) return isMetric(key) ? METRICS[key].label : words(key);
   if (key === metric) return label;
-  if (key.startsWith(`${metric}_`)) return `${label} ${words(key.slice(metric!.length + 1))}`;
+  if (key.startsWith(`${metric}_`))
+    return `${label} ${key.slice(metric!.length + 1).replace(/_/g, ' ')}`;
   return words(key);
 }
 

@@ -44,11 +44,12 @@ export function primaryEntities(d: Device, max = 3): ValueEntity[] {
     if (!SECONDARY.has(m) && m in METRICS && !all.some((e) => e.metric === m))
       all.push({ key: m, name: METRICS[m].label, metric: m, category: 'primary' });
   const order = PREFERRED[d.kind] ?? [];
+  // By the kind's order of metrics; of one metric, its own entity (`cadence`) before a second
+  // one (`cadence_power_meter`). Array.prototype.sort is stable: the rest keep the device's order.
   const rank = (e: ValueEntity) => {
     const i = order.indexOf(e.metric);
-    return i < 0 ? order.length : i;
+    return (i < 0 ? order.length : i) * 2 + (e.key === e.metric ? 0 : 1);
   };
-  // Array.prototype.sort is stable: equal ranks keep the device's order.
   return all.sort((a, b) => rank(a) - rank(b)).slice(0, max);
 }
 
