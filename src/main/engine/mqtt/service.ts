@@ -17,6 +17,7 @@ import {
 } from './connect-options.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { Outbox } from './outbox.js';
+import { payloadCap } from './payload-caps.js';
 import { OutboxSender } from './sender.js';
 import { SubscriptionTable } from './subscriptions.js';
 import { alertTopic, hasWildcard } from './topics.js';
@@ -35,7 +36,14 @@ export interface MqttServiceOptions {
 
 /** Settings whose change needs a new connection (the rest apply on the fly). */
 const connectionKey = (s: Settings): string => {
-  const { outboxRatePerSec: _r, maxPayloadBytes: _m, bridgeWearables: _b, ...rest } = s.mqtt;
+  const {
+    outboxRatePerSec: _r,
+    maxPayloadBytes: _m,
+    maxDiscoveryPayloadBytes: _d,
+    maxBridgePayloadBytes: _z,
+    bridgeWearables: _b,
+    ...rest
+  } = s.mqtt;
   return JSON.stringify([rest, s.general.gatewayId]);
 };
 
@@ -63,7 +71,7 @@ export class MqttService implements MqttApi {
   ) {
     this.log = ctx.log('mqtt');
     this.dependsOn = opts.history ? [opts.history] : [];
-    this.table = new SubscriptionTable(this.log, () => ctx.settings.get().mqtt.maxPayloadBytes);
+    this.table = new SubscriptionTable(this.log, (t) => payloadCap(t, ctx.settings.get().mqtt));
     this.handlers = {
       testConnection: (input) => {
         const s = ctx.settings.get().mqtt;
