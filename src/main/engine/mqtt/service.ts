@@ -6,7 +6,8 @@ import type { EngineContext, EngineService, Handlers } from '../context.js';
 import { openDatabase } from '../history/db.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
-import { BrokerConnection } from './connection.js';
+import type { NetworkMonitor } from '../scheduler/network.js';
+import { BrokerConnection, type ReconnectBackoff } from './connection.js';
 import { credentialHandlers } from './credentials.js';
 import {
   describeError,
@@ -29,8 +30,10 @@ export interface MqttServiceOptions {
   db?: Database.Database;
   /** Unacknowledged QoS1 messages on the wire at most (see OutboxSender). */
   inflightWindow?: number;
-  /** Reconnect backoff: base doubles per attempt up to cap, with ±20 % jitter. */
-  backoff?: { baseMs: number; capMs: number };
+  /** Reconnect backoff (default 1 s doubling, never more than 30 s between attempts). */
+  backoff?: ReconnectBackoff;
+  /** When it reports the network back, a disconnected client tries again at once. */
+  network?: NetworkMonitor;
   connectTimeoutMs?: number;
 }
 
@@ -100,7 +103,7 @@ export class MqttService implements MqttApi {
       table: this.table,
       sender: this.sender,
       endpoint: () => this.endpoint(),
-      backoff: this.opts.backoff ?? { baseMs: 1000, capMs: 60_000 },
+      backoff: this.opts.backoff ?? { baseMs: 1000, capMs: 30_000 },
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       setStatus: (p) => this.setStatus(p),
       onConnected: () => this.fireConnected(),
@@ -118,9 +121,18 @@ export class MqttService implements MqttApi {
       }),
       this.ctx.ports.power.onResume(() => {
         // After a sleep the old socket is likely dead: do not wait for the backoff or keepalive.
-        if (!this.conn.connected) this.enqueue(() => this.conn.connectNow());
+        if (!this.conn.connected) this.enqueue(() => this.conn.retryNow());
       }),
     );
+    const network = this.opts.network;
+    if (network?.onChange) {
+      this.cleanups.push(
+        network.onChange((online) => {
+          // The failures so far said nothing about the broker: do not let them delay the retry.
+          if (online && !this.conn.connected) this.enqueue(() => this.conn.retryNow());
+        }),
+      );
+    }
     this.enqueue(() => this.reconfigure());
   }
 
