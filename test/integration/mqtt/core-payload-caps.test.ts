@@ -1,13 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
-import {
-  brokerSettings,
-  plainClient,
-  startMqttEngine,
-  until,
-  type MqttEngine,
-} from './core-helpers.js';
+import { brokerSettings, plainClient, startMqttEngine, until } from './core-helpers.js';
 
 let broker: Mosquitto;
 const open: { close(): Promise<void> }[] = [];
