@@ -102,6 +102,12 @@ export const mqttSettingsSchema = z
       .default(16 * 1024 * 1024),
     /** Messages per second when draining the outbox backlog. */
     outboxRatePerSec: z.number().int().min(1).max(100_000).default(500),
+    /**
+     * Messages the outbox keeps while the broker is away. Retained states coalesce (one per topic);
+     * past the bound the oldest events are dropped, and the drops are logged and counted in the
+     * status (see Outbox).
+     */
+    outboxMaxMessages: z.number().int().min(100).max(10_000_000).default(100_000),
     embedded: z
       .object({
         port: z.number().int().min(1).max(65_535).default(1883),

@@ -41,6 +41,7 @@ export interface MqttServiceOptions {
 const connectionKey = (s: Settings): string => {
   const {
     outboxRatePerSec: _r,
+    outboxMaxMessages: _o,
     maxPayloadBytes: _m,
     maxDiscoveryPayloadBytes: _d,
     maxBridgePayloadBytes: _z,
@@ -89,7 +90,11 @@ export class MqttService implements MqttApi {
   }
 
   start(): void {
-    this.outbox = new Outbox(this.openDb());
+    this.outbox = new Outbox(this.openDb(), {
+      maxRows: () => this.ctx.settings.get().mqtt.outboxMaxMessages,
+      log: this.log,
+      onDrop: () => this.pendingChanged(),
+    });
     this.sender = new OutboxSender({
       outbox: this.outbox,
       clock: this.ctx.ports.clock,
@@ -142,6 +147,7 @@ export class MqttService implements MqttApi {
     if (this.statusTimer) this.ctx.ports.clock.clearTimeout(this.statusTimer);
     await this.chain.catch(() => {});
     await this.conn?.close(true);
+    this.outbox?.endBurst(); // a drop burst still going is counted in the log before we stop
     await this.embedded?.stop();
     this.embedded = null;
     this.ownDb?.close();
@@ -285,6 +291,7 @@ export class MqttService implements MqttApi {
       ...patch,
       embedded,
       outboxPending: this.outbox.size,
+      outboxDropped: this.outbox.dropped || undefined,
     };
     for (const k of Object.keys(next) as (keyof MqttStatus)[])
       if (next[k] === undefined) delete next[k];
@@ -292,12 +299,14 @@ export class MqttService implements MqttApi {
     this.ctx.setStatus({ mqtt: next });
   }
 
-  /** The pending count changes per message: push it at most every 250 ms. */
+  /** The pending and dropped counts change per message: push them at most every 250 ms. */
   private pendingChanged(): void {
     if (this.statusTimer || this.disposed) return;
     this.statusTimer = this.ctx.ports.clock.setTimeout(() => {
       this.statusTimer = null;
-      if (this.status.outboxPending !== this.outbox.size) this.setStatus({});
+      const { outboxPending, outboxDropped = 0 } = this.status;
+      if (outboxPending !== this.outbox.size || outboxDropped !== this.outbox.dropped)
+        this.setStatus({});
     }, 250);
   }
 
