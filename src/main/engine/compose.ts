@@ -36,7 +36,7 @@ export interface ComposeOptions {
   /** Without a radio, the local one (noble over the platform's Bluetooth stack). */
   ble?: Omit<BleServiceOptions, 'scheduler' | 'history' | 'radio'> &
     Partial<Pick<BleServiceOptions, 'radio'>>;
-  rules?: Omit<RulesOptions, 'ble' | 'mqtt' | 'smarthome'>;
+  rules?: Omit<RulesOptions, 'history' | 'ble' | 'mqtt' | 'smarthome'>;
 }
 
 /**
@@ -76,7 +76,7 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
   });
   const bridge = new WearableBridge(ctx, { mqtt, ble });
   const gateways = new GatewayPeers(ctx, mqtt);
-  const rules = new RulesService(ctx, { ...o.rules, ble, mqtt, smarthome });
+  const rules = new RulesService(ctx, { ...o.rules, history, ble, mqtt, smarthome });
   return { history, scheduler, mqtt, smarthome, ble, bridge, gateways, rules };
 }
 
