@@ -12,10 +12,12 @@ import { credentialHandlers } from './credentials.js';
 import {
   describeError,
   EMBEDDED_PASSWORD_SECRET,
+  endpointOf,
   PASSWORD_SECRET,
   testConnection,
   type Endpoint,
 } from './connect-options.js';
+import { followBirth } from './ha-birth.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { Outbox } from './outbox.js';
 import { payloadCap } from './payload-caps.js';
@@ -115,7 +117,14 @@ export class MqttService implements MqttApi {
       enqueue: (step) => this.enqueue(step),
     });
     this.status.outboxPending = this.outbox.size;
-    this.watchHomeAssistant();
+    this.cleanups.push(
+      // Home Assistant announces a restart with its birth message: send everything again.
+      followBirth({
+        settings: this.ctx.settings,
+        subscribe: (f, h) => this.subscribe(f, h),
+        onBirth: () => this.fireConnected(),
+      }),
+    );
     let key = connectionKey(this.ctx.settings.get());
     this.cleanups.push(
       this.ctx.settings.onChange((next) => {
@@ -254,22 +263,7 @@ export class MqttService implements MqttApi {
   }
 
   private endpoint(): Endpoint {
-    const s = this.ctx.settings.get().mqtt;
-    if (s.host) {
-      const password = s.hasPassword ? this.ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
-      return { ...s, password };
-    }
-    const info = this.embedded?.info ?? { host: '127.0.0.1', port: s.embedded.port };
-    const secured = info.host !== '127.0.0.1';
-    return {
-      host: '127.0.0.1',
-      port: info.port,
-      tls: false,
-      username: secured ? s.embedded.username : '',
-      password: secured ? this.ctx.ports.secrets.get(EMBEDDED_PASSWORD_SECRET) : undefined,
-      // aedes speaks MQTT 3.1.1 only (it refuses a version 5 CONNECT).
-      protocolVersion: 4,
-    };
+    return endpointOf(this.ctx.settings.get().mqtt, this.embedded?.info, this.ctx.ports.secrets);
   }
 
   private fireConnected(): void {
@@ -308,25 +302,6 @@ export class MqttService implements MqttApi {
       if (outboxPending !== this.outbox.size || outboxDropped !== this.outbox.dropped)
         this.setStatus({});
     }, 250);
-  }
-
-  /** Home Assistant announces a restart with `<prefix>/status` = online: send everything again. */
-  private watchHomeAssistant(): void {
-    let prefix = this.ctx.settings.get().mqtt.discoveryPrefix;
-    const handler: MessageHandler = (_t, payload, retained) => {
-      // A retained birth message arrives on every connect, which already republishes.
-      if (!retained && payload.toString() === 'online') this.fireConnected();
-    };
-    let off = this.subscribe(`${prefix}/status`, handler);
-    this.cleanups.push(
-      this.ctx.settings.onChange((next) => {
-        if (next.mqtt.discoveryPrefix === prefix) return;
-        off();
-        prefix = next.mqtt.discoveryPrefix;
-        off = this.subscribe(`${prefix}/status`, handler);
-      }),
-      () => off(),
-    );
   }
 
   private openDb(): Database.Database {
