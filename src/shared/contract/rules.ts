@@ -198,14 +198,22 @@ export interface Alert {
   ts: number;
 }
 
+/**
+ * Alerts are stored (they outlive a restart) and retention is by count: the newest this many are
+ * kept, older ones are deleted as new ones fire. Alerts are rare (each rule has a cooldown), so a
+ * count bounds the table better than an age would after a storm of them.
+ */
+export const ALERTS_KEPT = 1000;
+
 export const rulesRequests = {
   listRules: method<Rule[]>()(z.object({}).strict().default({})),
   /** Creates (no id or a new id) or replaces (an existing id) a rule; returns it as stored. */
   saveRule: method<Rule>()(z.object({ rule: ruleInputSchema }).strict()),
   deleteRule: method<{ id: string }>()(z.object({ id: z.string().min(1).max(100) }).strict()),
+  /** The newest `limit` alerts, oldest first, from this run and earlier ones (ALERTS_KEPT). */
   listAlerts: method<Alert[]>()(
     z
-      .object({ limit: z.number().int().min(1).max(1000).default(100) })
+      .object({ limit: z.number().int().min(1).max(ALERTS_KEPT).default(100) })
       .strict()
       .default({ limit: 100 }),
   ),

@@ -142,4 +142,12 @@ describe('Store', () => {
     a.push({ navigate: { route: '/device/x' } });
     expect(routes).toEqual(['/device/x']);
   });
+
+  it('keeps alerts newest first and does not add one listAlerts already returned', async () => {
+    const { store, a } = await started([]);
+    const alert = (n: number) => ({ id: `r-${n}`, ruleId: 'r', title: `t${n}`, body: '', ts: n });
+    store.replaceAlerts([alert(1), alert(2)]);
+    a.push({ alerts: [alert(2), alert(3), alert(4)] });
+    expect(store.alerts.map((x) => x.id)).toEqual(['r-4', 'r-3', 'r-2', 'r-1']);
+  });
 });

@@ -148,8 +148,14 @@ export class Store {
       this.touch('pair');
     }
     if (b.alerts) {
-      this.alerts = b.alerts.concat(this.alerts).slice(0, 500);
-      this.touch('alerts');
+      // Kept newest first (batches come oldest first). An alert the page's listAlerts already
+      // returned (it is stored before it is pushed) is not shown twice.
+      const known = new Set(this.alerts.map((a) => a.id));
+      const fresh = b.alerts.filter((a) => !known.has(a.id)).reverse();
+      if (fresh.length) {
+        this.alerts = fresh.concat(this.alerts).slice(0, 500);
+        this.touch('alerts');
+      }
     }
     if (b.log) {
       this.log = b.log.slice().reverse().concat(this.log).slice(0, 2000);
