@@ -25,11 +25,9 @@ function packed(d: Buffer, at: number): DecodedValue[] {
   const raw = d.readUIntBE(at, 3);
   const rest = raw & 0x7fffff;
   const sign = raw & 0x800000 ? -1 : 1;
-  const humidity = (rest % 1000) / 10;
-  if (humidity > 100) fail(F, `humidity ${humidity} % is out of range`, d);
   return [
     val('temperature', round((sign * Math.floor(rest / 1000)) / 10, 1)),
-    val('humidity', humidity),
+    val('humidity', (rest % 1000) / 10),
   ];
 }
 
