@@ -1,8 +1,11 @@
 import { atcFormat } from './atc.js';
 import { eddystoneFormat, iBeaconFormat } from './beacons.js';
+import { bthomeV1Format } from './bthome-v1.js';
 import { bthomeFormat } from './bthome.js';
 import type { AdvertFormat } from './format.js';
 import { goveeFormat } from './govee.js';
+import { inkbirdFormat } from './inkbird.js';
+import { qingpingFormat } from './qingping.js';
 import { ruuviFormat } from './ruuvi.js';
 import { switchBotFormat } from './switchbot.js';
 import { miBeaconFormat } from './xiaomi.js';
@@ -13,12 +16,17 @@ export type { AdvertFormat, FormatContext, FormatEvent, FormatReport } from './f
  * The advertisement formats the engine reads, first match wins. A new format is one module and
  * one row here (or, for a host or a test, one more entry in BleServiceOptions.formats). Each
  * matches on its own service-data UUID or company id, so the order only matters for devices
- * that send two formats at once (BTHome first: a PVVX thermometer in BTHome mode).
+ * that send two formats at once (BTHome first: a PVVX thermometer in BTHome mode), and for
+ * Inkbird, whose data sits where a company id would be: it is matched by name before any row
+ * that matches on a company id.
  */
 export const ADVERT_FORMATS: readonly AdvertFormat[] = [
   bthomeFormat,
   miBeaconFormat,
   atcFormat,
+  qingpingFormat,
+  bthomeV1Format,
+  inkbirdFormat,
   ruuviFormat,
   goveeFormat,
   switchBotFormat,
