@@ -7,7 +7,9 @@ import { goveeFormat } from './govee.js';
 import { inkbirdFormat } from './inkbird.js';
 import { qingpingFormat } from './qingping.js';
 import { ruuviFormat } from './ruuvi.js';
+import { xiaomiScaleFormat } from './scales.js';
 import { switchBotFormat } from './switchbot.js';
+import { thermoBeaconFormat } from './thermobeacon.js';
 import { miBeaconFormat } from './xiaomi.js';
 
 export type { AdvertFormat, FormatContext, FormatEvent, FormatReport } from './format.js';
@@ -17,8 +19,8 @@ export type { AdvertFormat, FormatContext, FormatEvent, FormatReport } from './f
  * one row here (or, for a host or a test, one more entry in BleServiceOptions.formats). Each
  * matches on its own service-data UUID or company id, so the order only matters for devices
  * that send two formats at once (BTHome first: a PVVX thermometer in BTHome mode), and for
- * Inkbird, whose data sits where a company id would be: it is matched by name before any row
- * that matches on a company id.
+ * Inkbird and ThermoBeacon, matched by name (Inkbird's data sits where a company id would be,
+ * ThermoBeacon's company id varies by model) before any row that matches on a company id.
  */
 export const ADVERT_FORMATS: readonly AdvertFormat[] = [
   bthomeFormat,
@@ -26,7 +28,9 @@ export const ADVERT_FORMATS: readonly AdvertFormat[] = [
   atcFormat,
   qingpingFormat,
   bthomeV1Format,
+  xiaomiScaleFormat,
   inkbirdFormat,
+  thermoBeaconFormat,
   ruuviFormat,
   goveeFormat,
   switchBotFormat,

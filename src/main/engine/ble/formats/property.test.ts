@@ -25,7 +25,11 @@ const adverts: fc.Arbitrary<Advertisement> = fc.oneof(
       advert({ address: MAC, name: name ?? undefined, serviceData: [{ uuid, data }] }),
     ),
   fc
-    .tuple(fc.constantFrom(...COMPANIES), bytes(40), fc.constantFrom(undefined, 'GVH5102', 'sps'))
+    .tuple(
+      fc.constantFrom(...COMPANIES),
+      bytes(40),
+      fc.constantFrom(undefined, 'GVH5102', 'sps', 'tps', 'iBBQ', 'ThermoBeacon'),
+    )
     .map(([company, data, name]) => {
       const id = Buffer.alloc(2);
       id.writeUInt16LE(company);
