@@ -1,3 +1,4 @@
+import { aranetFormat } from './aranet.js';
 import { atcFormat } from './atc.js';
 import { eddystoneFormat, iBeaconFormat } from './beacons.js';
 import { bthomeV1Format } from './bthome-v1.js';
@@ -32,6 +33,7 @@ export const ADVERT_FORMATS: readonly AdvertFormat[] = [
   inkbirdFormat,
   thermoBeaconFormat,
   ruuviFormat,
+  aranetFormat,
   goveeFormat,
   switchBotFormat,
   iBeaconFormat,
