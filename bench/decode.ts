@@ -121,6 +121,29 @@ const ADVERTS: { label: string; a: Partial<Advertisement>; key?: string }[] = [
     label: 'Eddystone TLM',
     a: { serviceData: [{ uuid: 'feaa', data: hex('2000 0bb8 1780 00000064 00000e10') }] },
   },
+  {
+    label: 'Qingping CGP1W',
+    a: {
+      serviceData: [{ uuid: 'fdcd', data: hex('0809c2b1a0342d580104ca008c01070294270201 5e') }],
+    },
+  },
+  {
+    label: 'BTHome v1 (2 objects)',
+    a: { serviceData: [{ uuid: '181c', data: hex('2302C4090303BF13') }] },
+  },
+  {
+    label: 'Xiaomi body composition scale',
+    a: { serviceData: [{ uuid: '181b', data: hex('0226e9070c01081e00f401a03c') }] },
+  },
+  { label: 'Inkbird IBS-TH', a: { name: 'sps', manufacturerData: hex('ca09ac1300123455 08') } },
+  {
+    label: 'ThermoBeacon',
+    a: { name: 'ThermoBeacon', manufacturerData: hex('10000000a1b2c3d4e5f6c20b5801200310270000') },
+  },
+  {
+    label: 'Aranet4',
+    a: { manufacturerData: hex('0207 21050301000500014304 9f018b27350c023c00100055') },
+  },
 ];
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
