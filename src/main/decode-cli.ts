@@ -176,8 +176,7 @@ export function runDecodeAdvert(args: string[]): { code: number; out: string } {
     if (note) out.note = note;
     return { code: 0, out: JSON.stringify(out, null, 2) };
   } catch (e) {
-    if (e instanceof DecodeError)
-      return err(`${e.message} (hex ${e.hex || '(empty)'})`);
+    if (e instanceof DecodeError) return err(`${e.message} (hex ${e.hex || '(empty)'})`);
     return err(`unexpected failure: ${String(e)}`);
   }
 }
