@@ -38,6 +38,8 @@ export interface FormatReport {
   events?: FormatEvent[];
   /** What the advertisement tells of the device itself. */
   device?: { kind?: DeviceKind; model?: string; manufacturer?: string; firmware?: string };
+  /** Facts that are not readings: a beacon's identity (iBeacon UUID, Eddystone URL), a MAC. */
+  extra?: Record<string, unknown>;
 }
 
 export interface AdvertFormat<S extends object = Record<string, unknown>> {
