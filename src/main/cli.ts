@@ -7,10 +7,15 @@ const USAGE = `homebeat ${VERSION}: wearables over Bluetooth LE and the smart ho
 Usage:
   homebeat serve [--port 8787] [--host 127.0.0.1] [--token T] [--data-dir DIR] [--simulate]
   homebeat decode <characteristic-uuid|bthome> <hex> [--key <32 hex>] [--mac <aa:bb:cc:dd:ee:ff>]
+  homebeat decode advert [--name N] [--mac M] [--mfr <hex incl. company id>] [--svc <uuid>=<hex>]...
+                  [--key <32 hex>]
   homebeat --version | --help
 
 serve runs the sync engine headless and serves the dashboard. It binds 127.0.0.1 unless --host is
 given; any other host requires --token (or HOMEBEAT_TOKEN) and refuses requests without it.
+decode advert reads a whole advertisement with the advertisement formats (BTHome, MiBeacon,
+ATC/PVVX, Ruuvi, Govee, SwitchBot, iBeacon, Eddystone, ...) and prints the format, the model and
+the readings as JSON; --svc may be repeated, --key is the device's bind key.
 Data lives in --data-dir (default ${defaultDataDir()}; HOMEBEAT_DATA_DIR overrides it).`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -85,3 +85,80 @@ describe('homebeat decode', () => {
     expect(runDecode(['bthome', '40', '--bogus']).out).toMatch(/unknown option --bogus/);
   });
 });
+
+describe('homebeat decode advert', () => {
+  const json = (args: string[]) => {
+    const { code, out } = runDecode(['advert', ...args]);
+    expect(code, out).toBe(0);
+    return JSON.parse(out);
+  };
+
+  it('an encrypted MiBeacon with its bind key and MAC: format, model and readings', () => {
+    const out = json([
+      '--mac',
+      'A4:C1:38:02:83:F4',
+      '--svc',
+      'fe95=58585b0550f4830238c1a495ef58763c26000097e2abb5',
+      '--key',
+      'e9ea895fac7cca6d30532432a516f3a8',
+    ]);
+    expect(out).toEqual({
+      target: 'advert',
+      format: 'mibeacon',
+      formatName: 'Xiaomi MiBeacon',
+      manufacturer: 'Xiaomi',
+      model: 'LYWSD03MMC',
+      readings: [{ metric: 'humidity', value: 46.7, unit: '%' }],
+    });
+  });
+
+  it('manufacturer data with its company id (Ruuvi), a name for the model (Govee)', () => {
+    const ruuvi = json(['--mfr', '99040512FC5394C37C0004FFFC040CAC364200CDCBB8334C884F']);
+    expect(ruuvi.format).toBe('ruuvi');
+    expect(ruuvi.model).toBe('RuuviTag');
+    expect(ruuvi.readings[0]).toEqual({ metric: 'temperature', value: 24.3, unit: '°C' });
+    const govee = json(['--name', 'GVH5075_1A2B', '--mfr', '88ec0003bb946400']);
+    expect([govee.format, govee.model, govee.readings.length]).toEqual(['govee', 'H5075', 3]);
+  });
+
+  it('BTHome service data with a 128-bit UUID and --svc repeated; beacons print their identity', () => {
+    const out = json([
+      '--svc',
+      '0000feaa-0000-1000-8000-00805f9b34fb=10eb01676f6f676c6507',
+      '--svc',
+      'fcd2=4002C40903BF13',
+    ]);
+    expect(out.format).toBe('bthome');
+    expect(out.readings.map((r: { value: number }) => r.value)).toEqual([25, 50.55]);
+    const eddy = json(['--svc', 'feaa=10eb01676f6f676c6507']);
+    expect(eddy.extra).toEqual({ frame: 'url', txPower: -21, url: 'https://www.google.com' });
+  });
+
+  it('bad input is a one-line error with exit code 2', () => {
+    const fails = (args: string[], message: RegExp) => {
+      const { code, out } = runDecode(['advert', ...args]);
+      expect(code).toBe(2);
+      expect(out).toMatch(message);
+    };
+    fails([], /give the advertisement's data/);
+    fails(['--mfr', 'zz'], /--mfr needs hex/);
+    fails(['--svc', 'fe95'], /--svc must be <uuid>=<hex>/);
+    fails(['--svc', 'xyz=00'], /not a UUID/);
+    fails(['--mac', 'nope', '--mfr', '9904'], /--mac must look like/);
+    fails(['--mfr', '9904', '--key', '00'], /--key must be 32 hex/);
+    fails(['--mfr', 'ffff01'], /no known advertisement format/);
+    fails(['--mfr', '9904 0512FC'], /Ruuvi: RAWv2 needs 24 bytes, got 3 \(hex 0512fc\)/);
+    fails(
+      [
+        '--mac',
+        'A4:C1:38:02:83:F4',
+        '--svc',
+        'fe95=58585b0550f4830238c1a495ef58763c26000097e2abb5',
+        '--key',
+        '00000000000000000000000000000000',
+      ],
+      /MiBeacon: decryption failed: wrong bind key/,
+    );
+    fails(['--bogus', '1'], /unknown option --bogus/);
+  });
+});

@@ -79,7 +79,10 @@ export interface Entity {
 /** Online: everything available; partial: some entities unavailable; offline: the device is. */
 export type Availability = 'online' | 'partial' | 'offline';
 
+/** The newest value of one entity of a device (by its time, then by arrival). */
 export interface LatestValue {
+  /** What the entity measures: its key is the metric's name for most, not for all. */
+  metric: Metric;
   value: number | null;
   unit: string;
   ts: number;
@@ -113,7 +116,12 @@ export interface Device {
   paired?: boolean;
   /** Gateway ids that see this device; one device even when several gateways report it. */
   gateways: string[];
-  latest: Partial<Record<Metric, LatestValue>>;
+  /**
+   * The newest value of each entity, keyed by entity key (see Entity): `temperature` and
+   * `temperature_2` are two. Where the key is the metric's name, as it is for most, this reads as it
+   * did when values were keyed by metric.
+   */
+  latest: Partial<Record<string, LatestValue>>;
   /** What its binary 'state' senses (door, window, motion, ...), where the device says. */
   binaryClass?: string;
   /** The buttons and dimmers it has sent events from ('button_1', 'dimmer_1'), in first-seen order. */
@@ -137,7 +145,10 @@ export type ReadingStatus = 'ok' | 'nan' | 'nres' | 'pos_inf' | 'neg_inf' | 'inv
 
 export interface Reading {
   deviceId: string;
-  /** The entity of the device this value belongs to (see Entity); absent: the metric's name. */
+  /**
+   * The entity of the device this value belongs to (see Entity). Optional only while every
+   * producer learns to set it: the reading bus fills in the metric's name where it is absent.
+   */
   entity?: string;
   metric: Metric;
   /** null only when status is not 'ok'. */

@@ -76,14 +76,38 @@ export const mqttSettingsSchema = z
     discoveryPrefix: topicBase.default('homeassistant'),
     zigbee2mqttBase: topicBase.default('zigbee2mqtt'),
     bridgeWearables: z.boolean().default(true),
+    /**
+     * Incoming payloads larger than this are dropped before any handler sees them, per topic
+     * family (mqtt/payload-caps.ts): ordinary states and everything else...
+     */
     maxPayloadBytes: z
       .number()
       .int()
       .min(1024)
       .max(16 * 1024 * 1024)
       .default(256 * 1024),
+    /** ...Home Assistant discovery configs (device-level ones list every component)... */
+    maxDiscoveryPayloadBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** ...and Zigbee2MQTT's whole lists (`<base>/bridge/devices`, `bridge/groups`: ~4 KiB a device). */
+    maxBridgePayloadBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(16 * 1024 * 1024),
     /** Messages per second when draining the outbox backlog. */
     outboxRatePerSec: z.number().int().min(1).max(100_000).default(500),
+    /**
+     * Messages the outbox keeps while the broker is away. Retained states coalesce (one per topic);
+     * past the bound the oldest events are dropped, and the drops are logged and counted in the
+     * status (see Outbox).
+     */
+    outboxMaxMessages: z.number().int().min(100).max(10_000_000).default(100_000),
     embedded: z
       .object({
         port: z.number().int().min(1).max(65_535).default(1883),

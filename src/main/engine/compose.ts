@@ -20,18 +20,24 @@ import { GatewayOwners } from './mqtt/owners.js';
 import { BleService, type BleServiceOptions } from './ble/service.js';
 import { nobleRadio } from './ble/noble-loader.js';
 import { RulesService, type RulesOptions } from './rules/rules-service.js';
+import { osNetworkMonitor, type NetworkMonitor } from './scheduler/network.js';
 
 /** Per-service options; the dependencies themselves are wired here. */
 export interface ComposeOptions {
+  /**
+   * Whether the machine is online, for every service that cares: the scheduler's network jobs and
+   * the MQTT reconnect (which tries at once when the network comes back). Default: the OS's.
+   */
+  network?: NetworkMonitor;
   history?: Omit<HistoryServiceOptions, 'ownHousekeeping'>;
-  scheduler?: Omit<SchedulerOptions, 'history'>;
-  mqtt?: Omit<MqttServiceOptions, 'history'>;
+  scheduler?: Omit<SchedulerOptions, 'history' | 'network'>;
+  mqtt?: Omit<MqttServiceOptions, 'history' | 'network'>;
   /** `dialects` defaults to the built-in ones (builtinDialects). */
   smarthome?: Omit<SmartHomeOptions, 'mqtt' | 'dialects'> & { dialects?: SmartHomeDialect[] };
   /** Without a radio, the local one (noble over the platform's Bluetooth stack). */
   ble?: Omit<BleServiceOptions, 'scheduler' | 'history' | 'radio'> &
     Partial<Pick<BleServiceOptions, 'radio'>>;
-  rules?: Omit<RulesOptions, 'ble' | 'mqtt' | 'smarthome'>;
+  rules?: Omit<RulesOptions, 'history' | 'ble' | 'mqtt' | 'smarthome'>;
 }
 
 /**
@@ -55,9 +61,10 @@ export interface Services {
 
 export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Services {
   const history = new HistoryService(ctx, { ...o.history, ownHousekeeping: false });
-  const scheduler = new SchedulerService(ctx, { ...o.scheduler, history });
+  const network = o.network ?? osNetworkMonitor;
+  const scheduler = new SchedulerService(ctx, { ...o.scheduler, history, network });
   scheduler.register(history.housekeepingJob());
-  const mqtt = new MqttService(ctx, { ...o.mqtt, history });
+  const mqtt = new MqttService(ctx, { ...o.mqtt, history, network });
   const smarthome = new SmartHomeService(ctx, {
     ...o.smarthome,
     dialects: o.smarthome?.dialects ?? builtinDialects(),
@@ -74,7 +81,7 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
   const owners = new GatewayOwners(ctx, mqtt);
   const bridge = new WearableBridge(ctx, { mqtt, ble, owners });
   const gateways = new GatewayPeers(ctx, mqtt, owners);
-  const rules = new RulesService(ctx, { ...o.rules, ble, mqtt, smarthome });
+  const rules = new RulesService(ctx, { ...o.rules, history, ble, mqtt, smarthome });
   return { history, scheduler, mqtt, smarthome, ble, owners, bridge, gateways, rules };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceRegistry, ReadingBus } from './devices.js';
 import { sameJson } from './same-json.js';
-import type { DevicesDelta } from '../../shared/model.js';
+import type { DevicesDelta, LatestValue } from '../../shared/model.js';
 
 describe('DeviceRegistry', () => {
   it('emits only when a patch changes something, and unions gateways', () => {
@@ -44,13 +44,15 @@ describe('DeviceRegistry', () => {
       r('battery', 80, 1500),
     ]);
     const d = reg.get('aa')!;
-    expect(d.latest.heart_rate).toEqual({ value: 70, unit: 'bpm', ts: 2000 });
+    expect(d.latest.heart_rate).toEqual({ metric: 'heart_rate', value: 70, unit: 'bpm', ts: 2000 });
     expect(d.battery).toBe(80);
-    expect(d.capabilities.sort()).toEqual(['battery', 'heart_rate']);
+    // Capabilities are what the device is for: its battery is a diagnostic, shown apart.
+    expect(d.capabilities).toEqual(['heart_rate']);
     expect(d.lastSeen).toBe(2000);
     expect(d.online).toBe(true);
     reg.applyReadings([r('heart_rate', null, 3000, 'nan')]);
     expect(reg.get('aa')!.latest.heart_rate).toEqual({
+      metric: 'heart_rate',
       value: null,
       unit: 'bpm',
       ts: 3000,
@@ -59,6 +61,74 @@ describe('DeviceRegistry', () => {
     // Readings for an unknown device do not invent one.
     reg.applyReadings([{ ...r('heart_rate', 1, 1), deviceId: 'zz' }]);
     expect(reg.get('zz')).toBeUndefined();
+  });
+
+  it('keeps one latest value per entity; in one millisecond the last to arrive wins', () => {
+    const reg = new DeviceRegistry();
+    reg.upsert({ id: 'bt', transport: 'ble', source: 'bthome' });
+    const t = (entity: string, value: number, ts: number) => ({
+      deviceId: 'bt',
+      entity,
+      metric: 'temperature' as const,
+      value,
+      unit: '°C',
+      ts,
+      source: 'bthome',
+    });
+    reg.applyReadings([t('temperature', 21.5, 1000), t('temperature_2', 4.25, 1000)]);
+    reg.applyReadings([t('temperature_2', 4.5, 1000), t('temperature_2', 4.75, 1000)]);
+    const d = reg.get('bt')!;
+    expect(d.latest.temperature).toMatchObject({ metric: 'temperature', value: 21.5 });
+    expect(d.latest.temperature_2).toMatchObject({ metric: 'temperature', value: 4.75 });
+    // A BLE device's entities are learned from its readings, named after the metric.
+    expect(d.entities).toEqual([
+      {
+        key: 'temperature',
+        name: 'Temperature',
+        metric: 'temperature',
+        unit: '°C',
+        category: 'primary',
+      },
+      {
+        key: 'temperature_2',
+        name: 'Temperature 2',
+        metric: 'temperature',
+        unit: '°C',
+        category: 'primary',
+      },
+    ]);
+    expect(d.capabilities).toEqual(['temperature']);
+    reg.applyReadings([{ ...t('battery', 90, 1000), metric: 'battery', unit: '%' }]);
+    expect(reg.get('bt')!.entities!.at(-1)).toMatchObject({
+      key: 'battery',
+      category: 'diagnostic',
+    });
+    expect(reg.get('bt')!.capabilities).toEqual(['temperature']);
+  });
+
+  it('reads a snapshot keyed by metric, and drops values no declared entity holds', () => {
+    const reg = new DeviceRegistry();
+    // An older Homebeat's snapshot: latest keyed by metric, without the metric in the value.
+    const old = { value: 20, unit: '°C', ts: 5 } as unknown as LatestValue;
+    reg.upsert({
+      id: 'plug',
+      transport: 'mqtt',
+      latest: { temperature: old, power: { ...old, unit: 'W' } },
+    });
+    expect(reg.get('plug')!.latest.temperature).toEqual({ ...old, metric: 'temperature' });
+    // Its dialect declares its entities: the metric-keyed power it no longer has goes.
+    reg.upsert({
+      id: 'plug',
+      entities: [
+        { key: 'temperature', name: 'Temperature', metric: 'temperature', category: 'primary' },
+      ],
+    });
+    expect(Object.keys(reg.get('plug')!.latest)).toEqual(['temperature']);
+    // A dialect's device learns no entities from its readings.
+    reg.applyReadings([
+      { deviceId: 'plug', entity: 'x', metric: 'power', value: 1, unit: 'W', ts: 6, source: 's' },
+    ]);
+    expect(reg.get('plug')!.entities).toHaveLength(1);
   });
 
   it('compares as JSON would carry it, structurally', () => {
@@ -89,5 +159,17 @@ describe('ReadingBus', () => {
     bus.publish([]);
     expect(got).toEqual([1]);
     expect(errors).toHaveLength(1);
+    // A reading that names no entity is its metric's own.
+    const r = {
+      deviceId: 'a',
+      metric: 'heart_rate' as const,
+      value: 1,
+      unit: 'bpm',
+      ts: 1,
+      source: 't',
+    };
+    bus.publish([r]);
+    expect(errors).toHaveLength(2);
+    expect(r).toMatchObject({ entity: 'heart_rate' });
   });
 });

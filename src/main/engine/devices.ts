@@ -1,4 +1,13 @@
-import type { Device, DevicePatch, DevicesDelta, Reading } from '../../shared/model.js';
+import { defaultCategory, entityName } from '../../shared/entities.js';
+import { isMetric } from '../../shared/metrics.js';
+import type {
+  Device,
+  DevicePatch,
+  DevicesDelta,
+  Entity,
+  LatestValue,
+  Reading,
+} from '../../shared/model.js';
 import { sameJson } from './same-json.js';
 
 const EMPTY: Omit<Device, 'id'> = {
@@ -38,7 +47,11 @@ export class DeviceRegistry {
     const prev = this.devices.get(patch.id);
     const next: Device = { ...EMPTY, ...prev, ...stripUndefined(patch) } as Device;
     if (prev && patch.gateways) next.gateways = union(prev.gateways, patch.gateways);
-    if (prev && patch.latest) next.latest = { ...prev.latest, ...patch.latest };
+    if (patch.latest)
+      next.latest = withMetrics(prev ? { ...prev.latest, ...patch.latest } : patch.latest);
+    // A source that declares its entities (a smart-home dialect) owns the device's values: one
+    // that none of them holds is a leftover of a snapshot keyed by metric, not a value to show.
+    if (patch.entities && next.transport !== 'ble') next.latest = declaredOnly(next);
     if (prev && patch.state) next.state = { ...prev.state, ...patch.state };
     if (!next.name) next.name = patch.id;
     if (prev && !changedKeys(prev, next, patch)) return prev;
@@ -70,22 +83,38 @@ export class DeviceRegistry {
     for (const [id, rs] of byDevice) this.applyTo(id, rs);
   }
 
+  /**
+   * Folds one device's readings in arrival order. Each entity keeps its newest value by time; a
+   * reading with the same time as the one held arrived later and wins (several values in one
+   * millisecond: the last one is the latest). A BLE device's entities are learned here, the first
+   * time a GATT field or an advertised object reports; a smart-home dialect declares its own.
+   */
   private applyTo(id: string, rs: Reading[]): void {
     const prev = this.devices.get(id);
     if (!prev) return;
     const latest = { ...prev.latest };
     let lastSeen = prev.lastSeen ?? 0;
     let battery = prev.battery;
-    // The same array while no new metric shows up (every reading would copy it otherwise).
+    // The same arrays while no new entity or metric shows up (every reading would copy them).
     let capabilities = prev.capabilities;
+    let entities = prev.entities;
+    const learn = prev.transport === 'ble';
     for (const r of rs) {
-      const cur = latest[r.metric];
+      const key = r.entity ?? r.metric;
+      const cur = latest[key];
       if (!cur || cur.ts <= r.ts) {
-        latest[r.metric] = { value: r.value, unit: r.unit, ts: r.ts };
-        if (r.status && r.status !== 'ok') latest[r.metric]!.status = r.status;
+        const lv: LatestValue = { metric: r.metric, value: r.value, unit: r.unit, ts: r.ts };
+        if (r.status && r.status !== 'ok') lv.status = r.status;
+        latest[key] = lv;
+        if (r.metric === 'battery' && r.value !== null) battery = r.value;
       }
-      if (r.metric === 'battery' && r.value !== null) battery = r.value;
-      if (!capabilities.includes(r.metric)) {
+      let entity = entities && keyIndex(entities).get(key);
+      if (!entity && learn) {
+        entity = learned(key, r);
+        entities = [...(entities ?? []), entity];
+      }
+      const primary = (entity?.category ?? defaultCategory(r.metric)) === 'primary';
+      if (primary && !capabilities.includes(r.metric)) {
         if (capabilities === prev.capabilities) capabilities = [...capabilities];
         capabilities.push(r.metric);
       }
@@ -99,6 +128,7 @@ export class DeviceRegistry {
       lastSeen: lastSeen || prev.lastSeen,
       online: true,
     };
+    if (entities) next.entities = entities;
     this.devices.set(id, next);
     this.emit({ upserted: [next], removed: [] });
   }
@@ -122,6 +152,48 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])];
 
+/** Entities by key, built once per entities array (arrays are replaced, never changed). */
+const indexes = new WeakMap<readonly Entity[], Map<string, Entity>>();
+function keyIndex(entities: readonly Entity[]): Map<string, Entity> {
+  let m = indexes.get(entities);
+  if (!m) indexes.set(entities, (m = new Map(entities.map((e) => [e.key, e]))));
+  return m;
+}
+
+/** An entity first heard of in a reading: named after its metric, diagnostic if battery/signal. */
+function learned(key: string, r: Reading): Entity {
+  return {
+    key,
+    name: entityName(key, r.metric),
+    metric: r.metric,
+    unit: r.unit,
+    category: defaultCategory(r.metric),
+  };
+}
+
+function declaredOnly(d: Device): Device['latest'] {
+  const keys = keyIndex(d.entities ?? []);
+  const stale = Object.keys(d.latest).filter((k) => !keys.has(k));
+  if (!stale.length) return d.latest;
+  const out = { ...d.latest };
+  for (const k of stale) delete out[k];
+  return out;
+}
+
+/**
+ * Latest values from a snapshot of an older Homebeat were keyed by metric and did not name it:
+ * the key is the metric then. Values that do are kept as they are (the same object).
+ */
+function withMetrics(latest: Device['latest']): Device['latest'] {
+  let out = latest;
+  for (const [k, v] of Object.entries(latest)) {
+    if (!v || v.metric !== undefined || !isMetric(k)) continue;
+    if (out === latest) out = { ...latest };
+    out[k] = { ...v, metric: k };
+  }
+  return out;
+}
+
 /** Whether any patched field differs; only those can have changed (cheap on hot paths). */
 function changedKeys(prev: Device, next: Device, patch: DevicePatch): boolean {
   for (const k of Object.keys(patch) as (keyof Device)[]) {
@@ -141,6 +213,8 @@ export class ReadingBus {
 
   publish(readings: Reading[]): void {
     if (readings.length === 0) return;
+    // Every consumer keys series by entity: a producer that names none means its metric's own.
+    for (const r of readings) r.entity ??= r.metric;
     for (const l of this.listeners) {
       try {
         l(readings);

@@ -67,7 +67,9 @@ export interface MqttApi extends EngineService {
   publish(topic: string, payload: string | Buffer, opts?: PublishOptions): void;
   /**
    * Subscribes on the broker (kept across reconnects) and routes matching messages to `handler`.
-   * Oversized payloads are dropped before any handler sees them. Returns the unsubscribe function.
+   * Oversized payloads are dropped before any handler sees them, by a cap that depends on the
+   * topic's family (mqtt/payload-caps.ts), so handlers need no size check of their own. Returns
+   * the unsubscribe function.
    */
   subscribe(filter: string, handler: MessageHandler): () => void;
   /** Called after every (re)connect, e.g. to publish discovery and states again. */

@@ -39,6 +39,8 @@ const metric = z.enum(METRIC_NAMES as [Metric, ...Metric[]]);
 const range = {
   deviceId: z.string().min(1).max(300),
   metric,
+  /** The entity's series (e.g. 'temperature_2'); omitted: the metric's own, keyed by its name. */
+  entity: z.string().min(1).max(200).optional(),
   from: z.number().int().min(0),
   to: z.number().int().min(0),
 };

@@ -11,6 +11,11 @@ export interface MqttStatus {
   reason?: string;
   embedded?: { running: boolean; host: string; port: number } | null;
   outboxPending: number;
+  /**
+   * Events dropped since the engine started because the outbox was full (mqtt.outboxMaxMessages:
+   * the oldest go first); absent when none were.
+   */
+  outboxDropped?: number;
 }
 
 export interface CommandState {

@@ -19,6 +19,7 @@ export const timeWindowSchema = z
   .refine((w) => w.from !== w.to, { message: 'from and to must differ', path: ['to'] });
 
 const deviceId = z.string().min(1).max(200);
+const entityKey = z.string().min(1).max(200);
 const metric = z.enum(METRIC_NAMES as [Metric, ...Metric[]]);
 
 const topic = z
@@ -84,6 +85,11 @@ export const thresholdRuleSchema = z
     /** Omitted: any device reporting the metric. */
     deviceId: deviceId.optional(),
     metric,
+    /**
+     * Which entity of the device (its key, e.g. 'temperature_2'). Omitted: the device's own value
+     * of the metric, its primary entity; configuration and diagnostic entities only when named.
+     */
+    entity: entityKey.optional(),
     op: z.enum(['above', 'below']),
     value: z.number().finite(),
     /** The condition must hold this long (every reading in between) before the rule fires. */
@@ -192,14 +198,22 @@ export interface Alert {
   ts: number;
 }
 
+/**
+ * Alerts are stored (they outlive a restart) and retention is by count: the newest this many are
+ * kept, older ones are deleted as new ones fire. Alerts are rare (each rule has a cooldown), so a
+ * count bounds the table better than an age would after a storm of them.
+ */
+export const ALERTS_KEPT = 1000;
+
 export const rulesRequests = {
   listRules: method<Rule[]>()(z.object({}).strict().default({})),
   /** Creates (no id or a new id) or replaces (an existing id) a rule; returns it as stored. */
   saveRule: method<Rule>()(z.object({ rule: ruleInputSchema }).strict()),
   deleteRule: method<{ id: string }>()(z.object({ id: z.string().min(1).max(100) }).strict()),
+  /** The newest `limit` alerts, oldest first, from this run and earlier ones (ALERTS_KEPT). */
   listAlerts: method<Alert[]>()(
     z
-      .object({ limit: z.number().int().min(1).max(1000).default(100) })
+      .object({ limit: z.number().int().min(1).max(ALERTS_KEPT).default(100) })
       .strict()
       .default({ limit: 100 }),
   ),

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIM_ADDRESSES as A, SIM_BTHOME_KEY } from '../../../src/main/demo/radio/world.js';
 import { BleService } from '../../../src/main/engine/ble/service.js';
+import { HistoryService } from '../../../src/main/engine/history/history-service.js';
 import { nobleRadio } from '../../../src/main/engine/ble/noble-loader.js';
 import { SimulatedRadio } from '../../../src/main/demo/radio/radio.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
@@ -70,42 +74,81 @@ describe('BTHome sensors', () => {
   });
 });
 
-describe('BTHome channels', () => {
-  it('several values of one metric in a packet are each kept, as devices of their own, and go with the sensor', async () => {
+/*
+ * Several values of one metric in a packet were channel devices of their own (`<mac>/temperature_2`)
+ * before; they are entities of the sensor now, each with its own series, and go with it.
+ */
+describe('BTHome entities', () => {
+  it('several values of one metric in a packet are each kept, as entities of the sensor', async () => {
     b = await startBle({ settings: { paired: [paired(A.climate)] } });
     await b.waitReading((r) => r.deviceId === A.climate && r.metric === 'temperature');
     b.world.climate.everyTicks = Number.MAX_SAFE_INTEGER;
     // Air 21.50 °C, a probe at 4.25 °C, battery not low and a window open (ascending ids).
     b.world.climate.advertiseRaw(Buffer.from('4002660802a90115002d01', 'hex'));
-    const probe = `${A.climate}/temperature_2`;
-    const low = `${A.climate}/battery_low`;
-    await b.waitReading((r) => r.deviceId === low);
-    const latest = (id: string) =>
-      b!.readings.filter((r) => r.deviceId === id).map((r) => [r.metric, r.value]);
-    expect(latest(A.climate)).toEqual(
-      expect.arrayContaining([
-        ['temperature', 21.5],
-        ['state', 1],
-      ]),
-    );
-    expect(latest(probe)).toEqual([['temperature', 4.25]]);
-    expect(latest(low)).toEqual([['state', 0]]);
-    expect(b.t.engine.devices.get(probe)).toMatchObject({
-      name: 'HB Climate Temperature 2',
-      kind: 'sensor',
-      source: 'bthome',
-      online: true,
+    await b.waitReading((r) => r.deviceId === A.climate && r.entity === 'battery_low');
+    const mine = b.readings.filter((r) => r.deviceId === A.climate && r.entity !== 'humidity');
+    expect(mine.slice(-4).map((r) => [r.entity, r.metric, r.value])).toEqual([
+      ['temperature', 'temperature', 21.5],
+      ['temperature_2', 'temperature', 4.25],
+      ['battery_low', 'state', 0],
+      ['window', 'state', 1],
+    ]);
+    expect(b.readings.every((r) => !r.deviceId.includes('/'))).toBe(true);
+    const d = b.t.engine.devices.get(A.climate)!;
+    expect(d.latest).toMatchObject({
+      temperature: { metric: 'temperature', value: 21.5 },
+      temperature_2: { metric: 'temperature', value: 4.25 },
+      battery_low: { metric: 'state', value: 0 },
+      window: { metric: 'state', value: 1 },
     });
-    expect(b.t.engine.devices.get(low)).toMatchObject({
-      name: 'HB Climate Battery low',
-      kind: 'binary_sensor',
+    const byKey = new Map(d.entities!.map((e) => [e.key, e]));
+    expect(byKey.get('temperature_2')).toMatchObject({
+      name: 'Temperature 2',
+      category: 'primary',
     });
-    expect(b.t.engine.devices.get(low)?.paired).toBeUndefined();
+    expect(byKey.get('battery_low')).toMatchObject({
+      name: 'Battery low',
+      category: 'diagnostic',
+      binaryClass: 'battery_low',
+    });
+    expect(byKey.get('window')).toMatchObject({ category: 'primary', binaryClass: 'window' });
+    // The window is what the sensor senses; its battery-low flag is a diagnostic of it.
+    expect(d.binaryClass).toBe('window');
+    expect(b.t.engine.devices.list().filter((x) => x.id.startsWith(`${A.climate}/`))).toEqual([]);
 
     await b.request('forgetDevice', { id: A.climate });
     expect(b.t.engine.devices.get(A.climate)).toBeUndefined();
-    expect(b.t.engine.devices.get(probe)).toBeUndefined();
-    expect(b.t.engine.devices.get(low)).toBeUndefined();
+  });
+
+  it("an earlier release's channel devices leave the device list; their history stays", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homebeat-channels-'));
+    const probe = `${A.climate}/temperature_2`;
+    try {
+      // What an earlier release left: a channel device's snapshot and its readings.
+      t = await createTestEngine({ dir, compose: (ctx) => [new HistoryService(ctx)] });
+      t.engine.devices.upsert({ id: probe, transport: 'ble', source: 'bthome', name: 'Probe' });
+      t.engine.readings.publish([
+        {
+          deviceId: probe,
+          metric: 'temperature',
+          value: 4,
+          unit: '°C',
+          ts: 1000,
+          source: 'bthome',
+        },
+      ]);
+      await t.close();
+      t = undefined;
+      b = await startBle({ dir, settings: { paired: [paired(A.climate)] } });
+      expect(b.t.engine.devices.get(probe)).toBeUndefined();
+      await b.waitReading((r) => r.deviceId === A.climate && r.entity === 'temperature');
+      const kept = await b.request<{ value: number }[]>('queryLatest', { deviceId: probe });
+      expect(kept).toMatchObject([{ metric: 'temperature', value: 4 }]);
+    } finally {
+      await b?.close();
+      b = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

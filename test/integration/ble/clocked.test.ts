@@ -89,7 +89,7 @@ describe('BLE on a controllable clock', () => {
     expect(after).toBeLessThanOrEqual(-89);
   });
 
-  it("a BTHome sensor's channel devices go away and come back with it", async () => {
+  it("a BTHome sensor's entities go away and come back with it", async () => {
     const clock = new ManualClock();
     b = await startBle({
       clock,
@@ -97,16 +97,16 @@ describe('BLE on a controllable clock', () => {
       settings: { paired: [{ id: A.climate, name: '', mode: 'keep' }], presenceTimeoutSec: 30 },
     });
     b.world.climate.everyTicks = Number.MAX_SAFE_INTEGER;
-    // Two temperatures: the second is the channel device <mac>/temperature_2.
+    // Two temperatures: the second is the sensor's entity temperature_2 (a channel device before).
     b.world.climate.advertiseRaw(Buffer.from('4002660802a901', 'hex'));
-    const probe = `${A.climate}/temperature_2`;
-    await advanceUntil(clock, () => !!b!.t.engine.devices.get(probe)?.online, 10_000);
+    const probe = () => b!.t.engine.devices.get(A.climate)?.latest.temperature_2;
+    await advanceUntil(clock, () => probe()?.value === 4.25, 10_000);
     b.world.climate.goOutOfRange();
     await advanceUntil(clock, () => has(b!, logOf('device away', A.climate)), 60_000, 1000);
     expect(b.t.engine.devices.get(A.climate)?.online).toBe(false);
-    expect(b.t.engine.devices.get(probe)?.online).toBe(false);
     b.world.climate.comeBack();
     await advanceUntil(clock, () => !!b!.t.engine.devices.get(A.climate)?.online, 10_000, 500);
-    expect(b.t.engine.devices.get(probe)?.online).toBe(true);
+    expect(probe()).toMatchObject({ metric: 'temperature', value: 4.25 });
+    expect(b.t.engine.devices.list().map((d) => d.id)).toEqual([A.climate]);
   });
 });

@@ -41,6 +41,8 @@ export async function startBle(
     tickMs?: number;
     /** A controllable clock for the engine and the radio (time moves only when advanced). */
     clock?: Clock;
+    /** The engine's data folder (kept after close); a fresh temporary one by default. */
+    dir?: string;
   } = {},
 ): Promise<BleTest> {
   const world = createSimWorld({
@@ -70,6 +72,7 @@ export async function startBle(
     start: false,
     batchMs: 10,
     clock: opts.clock,
+    ...(opts.dir ? { dir: opts.dir } : {}),
   });
   if (opts.settings) t.engine.settings.update({ ble: opts.settings });
   const readings: Reading[] = [];

@@ -1,7 +1,7 @@
-import type { DeviceEvent, Reading } from '../../../shared/model.js';
+import type { DeviceEvent } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
-import { channelId, splitChannels } from './channels.js';
+import { advertEntity, declareEntities, entityKeys } from './advert-entities.js';
 import { DecodeError } from './decoders/index.js';
 import type { AdvertFormat, FormatContext, FormatEvent, FormatReport } from './formats/index.js';
 import type { Advertisement } from './radio.js';
@@ -27,7 +27,8 @@ export interface AdvertReceiverOptions {
 /**
  * Passive sensors: no connection, their readings arrive in advertisements in one of the formats of
  * the table. A repeat (the same data again) is dropped before decoding; what a format decodes
- * becomes devices (one per channel), readings and events. A decode failure is logged with the raw
+ * becomes the sensor's device, its entities (one per value: see advert-entities.ts), readings and
+ * events. A decode failure is logged with the raw
  * bytes and never stops anything.
  */
 export class AdvertReceiver {
@@ -100,30 +101,33 @@ export class AdvertReceiver {
   private publish(a: Advertisement, format: AdvertFormat, r: FormatReport, now: number): void {
     const { ctx } = this.o;
     const id = a.address;
-    const name = a.name ?? '';
     const gateway = ctx.gatewayId();
-    const readings: Reading[] = [];
-    for (const ch of splitChannels(r.values)) {
-      const deviceId = ch.key === null ? id : channelId(id, ch.key);
-      const own = toReadings(ch.values, { deviceId, source: format.source, gateway, now });
-      const binaryOnly = own.every((x) => x.metric === 'state' || x.metric === 'battery');
-      const binary = ch.values.find((v) => v.metric === 'state')?.extra?.sensor;
-      ctx.devices.upsert({
-        id: deviceId,
-        transport: 'ble',
-        source: format.source,
-        kind: own.length > 0 && binaryOnly ? 'binary_sensor' : 'sensor',
-        name: ch.key === null ? name || undefined : `${name || id} ${ch.label}`,
-        // Pairing is the sensor's; its channels come and go with it.
-        ...(ch.key === null ? { paired: true, ...r.device } : {}),
-        online: true,
-        rssi: a.rssi,
-        lastSeen: now,
-        gateways: [gateway],
-        ...(typeof binary === 'string' ? { binaryClass: binary } : {}),
-      });
-      readings.push(...own);
-    }
+    // Every value is an entity of the sensor, keyed so that none shares a series with another.
+    const keys = entityKeys(r.values);
+    const readings = toReadings(r.values, { deviceId: id, source: format.source, gateway, now });
+    readings.forEach((x, i) => (x.entity = keys[i]));
+    const entities = r.values.map((v, i) => advertEntity(v, keys[i]!));
+    // The device's binary class is its own state's (a window), else a lone flag's (battery low).
+    const state =
+      entities.find((e) => e.metric === 'state' && e.category === 'primary') ??
+      entities.find((e) => e.metric === 'state');
+    const binaryOnly = readings.every((x) => x.metric === 'state' || x.metric === 'battery');
+    ctx.devices.upsert({
+      id,
+      transport: 'ble',
+      source: format.source,
+      kind: readings.length > 0 && binaryOnly ? 'binary_sensor' : 'sensor',
+      name: a.name || undefined,
+      paired: true,
+      ...r.device,
+      online: true,
+      rssi: a.rssi,
+      lastSeen: now,
+      gateways: [gateway],
+      ...(state?.binaryClass ? { binaryClass: state.binaryClass } : {}),
+    });
+    // Declared before the readings, so the registry files them under these names and categories.
+    declareEntities(ctx.devices, id, entities);
     ctx.readings.publish(readings);
     if (r.events?.length) this.handleEvents(format, id, r.events, gateway, now);
   }

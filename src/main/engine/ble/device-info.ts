@@ -15,7 +15,10 @@ const DIS: Record<string, 'manufacturer' | 'model' | 'firmware'> = {
   '2a26': 'firmware',
 };
 
-/** What a service lets a device measure, before the first reading says so. */
+/**
+ * What a service lets a device measure, before the first reading says so: its primary values (a
+ * battery level is the device's own health, a diagnostic, shown apart).
+ */
 const SERVICE_METRICS: Record<string, Metric[]> = {
   '180d': ['heart_rate', 'rr_interval', 'energy_expended'],
   '1809': ['temperature'],
@@ -26,7 +29,6 @@ const SERVICE_METRICS: Record<string, Metric[]> = {
   '1814': ['speed', 'cadence'],
   '1816': ['speed', 'cadence'],
   '1818': ['power', 'cadence'],
-  '180f': ['battery'],
 };
 
 /** Reads manufacturer, model and firmware; a string that fails to decode is reported and skipped. */

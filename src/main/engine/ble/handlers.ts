@@ -2,7 +2,6 @@ import type { Settings } from '../../../shared/settings.js';
 import { EngineError } from '../../../shared/result.js';
 import type { EngineContext, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import { channelsOf } from './channels.js';
 import { bindKeySecret } from './formats/bthome.js';
 import type { Advertisement } from './radio.js';
 import type { Scanner } from './scanner.js';
@@ -108,7 +107,6 @@ export function bleHandlers(svc: BleControl): Partial<Handlers> {
         bthomeKeys: s.bthomeKeys.filter((k) => k !== id),
       });
       svc.ctx.devices.remove(id);
-      for (const c of channelsOf(svc.ctx.devices, id)) svc.ctx.devices.remove(c.id);
       svc.log.info('forgotten', { device: id });
       return { id };
     },

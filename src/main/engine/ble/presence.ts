@@ -1,7 +1,6 @@
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import { unref } from './gatt.js';
-import { channelsOf } from './channels.js';
 
 /** What presence needs to know of a device's link. */
 export interface LinkView {
@@ -55,8 +54,6 @@ export class Presence {
       const dev = this.ctx.devices.get(p.id);
       if (dev?.online && seen > 0 && now - seen > s.presenceTimeoutSec * 1000) {
         this.ctx.devices.upsert({ id: p.id, online: false });
-        for (const c of channelsOf(this.ctx.devices, p.id))
-          this.ctx.devices.upsert({ id: c.id, online: false });
         this.log.info('device away', { device: p.id, silentSec: Math.round((now - seen) / 1000) });
       }
     }

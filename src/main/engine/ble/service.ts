@@ -8,7 +8,7 @@ import { bleHandlers, type BleControl } from './handlers.js';
 import { AdvertReceiver } from './advert-receiver.js';
 import { ADVERT_FORMATS, type AdvertFormat } from './formats/index.js';
 import type { Advertisement, Radio, RadioFactory } from './radio.js';
-import { channelsOf } from './channels.js';
+import { isLegacyChannel } from './advert-entities.js';
 import { Presence } from './presence.js';
 import { PullJobs } from './pull-jobs.js';
 import { Scanner } from './scanner.js';
@@ -117,6 +117,9 @@ export class BleService implements BleApi {
   }
 
   start(): void {
+    // A sensor's extra values are its entities now, no longer devices of their own; the history
+    // (started before this service) restored the old ones from its snapshots.
+    for (const d of this.ctx.devices.list()) if (isLegacyChannel(d)) this.ctx.devices.remove(d.id);
     this.paused = this.ctx.settings.get().schedule.paused;
     this.offSettings = this.ctx.settings.onChange(() => this.reconcile());
     this.reconcile();
@@ -271,9 +274,6 @@ export class BleService implements BleApi {
     // Back in range, or a real change of signal (RSSI jitters by a few dB on every packet).
     const dev = this.ctx.devices.get(id);
     if (dev && (!dev.online || Math.abs((dev.rssi ?? 0) - a.rssi) >= 5)) {
-      if (!dev.online)
-        for (const c of channelsOf(this.ctx.devices, id))
-          this.ctx.devices.upsert({ id: c.id, online: true, lastSeen: now });
       this.ctx.devices.upsert({ id, online: true, rssi: a.rssi, lastSeen: now });
     }
     if (!this.adverts.handle(a)) this.ensureSession(id, a);

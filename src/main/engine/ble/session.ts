@@ -12,6 +12,7 @@ import {
 } from './decoders/index.js';
 import { capabilitiesOf, readDeviceInfo, setDeviceTime, watchRssi } from './device-info.js';
 import { guarded, guardedConnect, sleep, unref } from './gatt.js';
+import { gattKeyOf } from './gatt-entities.js';
 import { toReadings } from './readings.js';
 import type { GattCharacteristic, GattLink } from './radio.js';
 import { GLUCOSE_MEASUREMENT, RACP, RecordSync } from './records.js';
@@ -249,6 +250,7 @@ export class DeviceSession {
       source: 'ble',
       gateway: this.d.ctx.gatewayId(),
       now,
+      keyOf: gattKeyOf(uuid, link.chars),
     });
     this.d.ctx.readings.publish(readings);
   }

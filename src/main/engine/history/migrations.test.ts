@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Logging } from '../logging.js';
 import { Outbox } from '../mqtt/outbox.js';
+import { AlertStore } from '../rules/alert-store.js';
 import { JobStore } from '../scheduler/job-store.js';
 import { openDatabase } from './db.js';
 import { MIGRATIONS } from './migrations.js';
@@ -70,6 +71,8 @@ const FIXTURES: Fixture[] = [
   { name: 'v1 with the ad-hoc outbox (releases before the meta table)', version: 1, outbox: true },
   CURRENT_RELEASE,
   { name: 'v0 with the ad-hoc outbox (the MQTT fallback file)', version: 0, outbox: true },
+  // Migration 3 took over the outbox and job tables (the ad-hoc DDL is then a no-op); no alerts yet.
+  { name: 'v3, before the alerts table', version: 3, outbox: true, jobs: true },
 ];
 
 /** Writes a file as the release described by `f` left it, with rows in every table it has. */
@@ -151,6 +154,25 @@ describe('migrations: one schema for the whole database', () => {
       expect.arrayContaining(['readings', 'meta', 'mqtt_outbox', 'mqtt_outbox_coalesce']),
     );
     expect(names).toContain('scheduler_jobs');
+    expect(names).toContain('alerts');
+  });
+
+  it('alerts: a migrated file stores them, and a reopened one gives them back, newest kept', () => {
+    const file = tempFile();
+    writeRelease(file, { name: 'v3', version: 3, outbox: true, jobs: true });
+    const alert = (n: number) => ({ id: `r-${n}`, ruleId: 'r', title: `t${n}`, body: '', ts: n });
+    let db = open(file);
+    const store = new AlertStore({ db: () => db, keep: 2, log });
+    store.open();
+    for (const n of [1, 2, 3]) store.add(alert(n), store.nextSeq());
+    db.close();
+    db = open(file);
+    const again = new AlertStore({ db: () => db, keep: 2, log });
+    again.open();
+    expect(again.list(10)).toEqual([alert(2), alert(3)]);
+    expect(again.nextSeq()).toBe(4);
+    expect(db.prepare('SELECT count(*) FROM alerts').pluck().get()).toBe(2);
+    db.close();
   });
 
   it.each(FIXTURES)('migrates $name to the current schema without losing a row', (f) => {

@@ -103,4 +103,17 @@ export const MIGRATIONS: ((db: Database.Database) => void)[] = [
       );
     `);
   },
+  (db) => {
+    // The rules' alerts (see AlertStore), so they outlive a restart. `seq` is the order they fired
+    // in and what retention counts by (the newest N are kept); the alert itself is JSON, as the
+    // contract's Alert type defines it, so a new optional field needs no migration.
+    db.exec(`
+      CREATE TABLE alerts (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ts INTEGER NOT NULL,
+        json TEXT NOT NULL
+      );
+    `);
+  },
 ];

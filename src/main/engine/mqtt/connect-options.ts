@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { Settings } from '../../../shared/settings.js';
+import type { SecretStore } from '../ports.js';
 import { statusTopic } from './topics.js';
 
 export const PASSWORD_SECRET = 'mqtt:password';
@@ -15,6 +16,32 @@ export interface Endpoint {
   username: string;
   password?: string;
   protocolVersion: 4 | 5;
+}
+
+/**
+ * Where to connect: the configured broker with its stored password, or, with no host, the
+ * embedded broker (`embedded`: where it listens; credentials only when it listens beyond loopback).
+ */
+export function endpointOf(
+  s: MqttSettings,
+  embedded: { host: string; port: number } | undefined,
+  secrets: Pick<SecretStore, 'get'>,
+): Endpoint {
+  if (s.host) {
+    const password = s.hasPassword ? secrets.get(PASSWORD_SECRET) : undefined;
+    return { ...s, password };
+  }
+  const info = embedded ?? { host: '127.0.0.1', port: s.embedded.port };
+  const secured = info.host !== '127.0.0.1';
+  return {
+    host: '127.0.0.1',
+    port: info.port,
+    tls: false,
+    username: secured ? s.embedded.username : '',
+    password: secured ? secrets.get(EMBEDDED_PASSWORD_SECRET) : undefined,
+    // aedes speaks MQTT 3.1.1 only (it refuses a version 5 CONNECT).
+    protocolVersion: 4,
+  };
 }
 
 /**

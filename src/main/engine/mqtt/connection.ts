@@ -21,14 +21,40 @@ export interface ConnectionOptions {
   sender: OutboxSender;
   /** Where to connect, read at every attempt (settings or the embedded broker). */
   endpoint(): Endpoint;
-  /** Reconnect backoff: base doubles per attempt up to cap, with ±20 % jitter. */
-  backoff: { baseMs: number; capMs: number };
+  /** Reconnect backoff: see reconnectDelay. */
+  backoff: ReconnectBackoff;
   connectTimeoutMs: number;
   setStatus(patch: Partial<MqttStatus>): void;
   /** After every successful connect (subscriptions sent, outbox attached). */
   onConnected(): void;
   /** Runs a step in the service's serial queue (so a retry never races a reconfiguration). */
   enqueue(step: () => void): void;
+}
+
+/** Reconnect delays: `baseMs` doubles per attempt; no delay, jitter included, exceeds `capMs`. */
+export interface ReconnectBackoff {
+  baseMs: number;
+  capMs: number;
+}
+
+/** ±20 %, so gateways that lost the same broker do not all knock at once when it returns. */
+const JITTER = 0.2;
+
+/**
+ * The delay before reconnect attempt `attempt` (0: the first retry; Infinity: the longest, which a
+ * refusal waits). The cap bounds the jittered delay, not only its centre: a broker that came back
+ * is tried again within `capMs` (30 s by default), never cap + 20 %.
+ */
+export function reconnectDelay(
+  attempt: number,
+  b: ReconnectBackoff,
+  random = Math.random(),
+): number {
+  const centreCap = b.capMs / (1 + JITTER);
+  return Math.min(
+    b.capMs,
+    backoffDelay(attempt, { baseMs: b.baseMs, capMs: centreCap, jitter: JITTER }, random),
+  );
 }
 
 /**
@@ -95,6 +121,14 @@ export class BrokerConnection {
         this.scheduleRetry(url, isRefusal(this.lastError));
       });
     });
+  }
+
+  /**
+   * The way to the broker may be open again (the network came back, the system resumed): try at
+   * once rather than wait out the backoff, unless already connected.
+   */
+  retryNow(): void {
+    if (!this.connected && !this.closed) this.connectNow();
   }
 
   /** Ends the connection; a graceful end says `offline` itself (a DISCONNECT suppresses the will). */
@@ -169,7 +203,7 @@ export class BrokerConnection {
     this.attempt += 1;
     // A refusal (bad password) will not fix itself quickly: wait the longest delay.
     const attempt = refused ? Infinity : this.attempt - 1;
-    const delay = backoffDelay(attempt, { ...this.o.backoff, jitter: 0.2 });
+    const delay = reconnectDelay(attempt, this.o.backoff);
     const reason = describeError(this.lastError, url);
     this.o.setStatus({
       state: refused ? 'error' : 'reconnecting',

@@ -133,4 +133,69 @@ describe('Outbox', () => {
     expect(new Outbox(again.db).size).toBe(0);
     again.db.close();
   });
+
+  it('keeps events up to its bound, then drops the oldest; states coalesce and go last', () => {
+    const { db } = openDb();
+    const logging = new Logging({ level: 'debug' });
+    let max = 5;
+    let drops = 0;
+    const o = new Outbox(db, {
+      maxRows: () => max,
+      log: logging.logger('mqtt'),
+      onDrop: () => drops++,
+    });
+    o.add(msg('s/1', 'a', true), true);
+    for (let i = 0; i < 4; i++) o.add(msg('ev', `e${i}`));
+    expect(o.size).toBe(5);
+    expect(o.dropped).toBe(0);
+    // Full: each new event pushes out the oldest event, never the state.
+    for (let i = 4; i < 10; i++) o.add(msg('ev', `e${i}`));
+    o.add(msg('s/1', 'b', true), true); // coalesces: no drop
+    expect(drain(o)).toEqual(['ev=e6', 'ev=e7', 'ev=e8', 'ev=e9', 's/1=b']);
+    expect(o.size).toBe(5);
+    expect(o.dropped).toBe(6);
+    expect(drops).toBe(6);
+    // One warning when the burst starts, none per message; the count once it drains (below 90 %).
+    const warnings = () => logging.entries({ limit: 50 }).filter((e) => e.msg.startsWith('outbox'));
+    expect(warnings().map((e) => e.msg)).toEqual([
+      'outbox full: dropping the oldest events until it drains',
+    ]);
+    const first = o.next(0)!;
+    o.ack(first.id);
+    expect(warnings()).toHaveLength(2);
+    expect(warnings().find((e) => e.msg.includes('while full'))).toMatchObject({
+      msg: 'outbox dropped the oldest events while full',
+      detail: { dropped: 6, max: 5 },
+    });
+    // A new state on a new topic with only states left to drop: the oldest state goes.
+    max = 2;
+    o.add(msg('s/2', 'x', true), true);
+    expect(drain(o)).toEqual(['s/1=b', 's/2=x']);
+    o.add(msg('s/3', 'y', true), true);
+    expect(drain(o)).toEqual(['s/2=x', 's/3=y']);
+    expect(o.dropped).toBe(6 + 3 + 1);
+    // The counts follow the table.
+    expect(o.recount()).toBe(2);
+    db.close();
+  });
+
+  it('a lowered bound applies at the next add, and a rolled-back batch drops nothing', () => {
+    const { db } = openDb();
+    let max = 100;
+    const o = new Outbox(db, { maxRows: () => max });
+    for (let i = 0; i < 10; i++) o.add(msg('ev', `e${i}`));
+    max = 3;
+    o.add(msg('ev', 'e10'));
+    expect(drain(o)).toEqual(['ev=e8', 'ev=e9', 'ev=e10']);
+    expect(o.dropped).toBe(8);
+    expect(() =>
+      o.batch(() => {
+        o.add(msg('ev', 'e11'));
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(drain(o)).toEqual(['ev=e8', 'ev=e9', 'ev=e10']);
+    expect(o.size).toBe(3);
+    db.close();
+  });
 });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Logger } from '../logging.js';
 
 export interface OutboxRow {
   id: number;
@@ -6,6 +7,15 @@ export interface OutboxRow {
   payload: Buffer;
   qos: 0 | 1;
   retain: boolean;
+}
+
+export interface OutboxOptions {
+  /** Rows kept at most, read on every add (a settings change applies at once); none: unbounded. */
+  maxRows?: () => number;
+  /** Where drop bursts are reported. */
+  log?: Logger;
+  /** After rows were dropped to keep the bound. */
+  onDrop?: () => void;
 }
 
 /**
@@ -19,6 +29,13 @@ export interface OutboxRow {
  * the row id, coalescing is one DELETE, the drain is paced by the sender, and nothing depends on a
  * packet id surviving a restart.
  *
+ * Bounded (`maxRows`), because a broker away for weeks must not fill the disk. Retained states
+ * coalesce, so they number at most one per topic; events are kept up to the bound, and past it the
+ * oldest events go first (states only when no event is left: a device's current state outlives
+ * any event). A drop burst is logged twice, not per message: when it starts, and with its count
+ * when it ends (the outbox drained to 90 % of the bound, or the service stops); `dropped` counts
+ * every drop for the status.
+ *
  * The table is part of the database schema (history/migrations.ts): open the file with
  * openDatabase() first.
  */
@@ -30,10 +47,21 @@ export class Outbox {
   private readonly countAll: Database.Statement;
   private readonly coalescingRows: Database.Statement;
   private readonly maxId: Database.Statement;
-  private readonly addTx: (row: Omit<OutboxRow, 'id'>, coalesce: boolean) => number;
+  private readonly oldestEvents: Database.Statement;
+  private readonly oldestStates: Database.Statement;
+  private readonly addTx: (
+    row: Omit<OutboxRow, 'id'>,
+    coalesce: boolean,
+    replaces: boolean,
+    max: number,
+  ) => number;
   private readonly ackTx: (ids: readonly number[]) => void;
   private readonly batchTx: (fn: () => void) => void;
   private pending = 0;
+  /** Rows dropped to keep the bound since this outbox was opened (shown in the MQTT status). */
+  dropped = 0;
+  /** Rows dropped in the current burst (0: not full). */
+  private burst = 0;
   /** Highest row id known: a `next()` past it needs no query (the drain's last look, per message). */
   private lastId = 0;
   /**
@@ -43,7 +71,10 @@ export class Outbox {
   private readonly coalescingByTopic = new Map<string, number>();
   private readonly coalescingById = new Map<number, string>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly opts: OutboxOptions = {},
+  ) {
     this.insert = db.prepare(
       'INSERT INTO mqtt_outbox (topic, payload, qos, retain, coalesce, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -55,10 +86,20 @@ export class Outbox {
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM mqtt_outbox');
     this.coalescingRows = db.prepare('SELECT id, topic FROM mqtt_outbox WHERE coalesce = 1');
     this.maxId = db.prepare('SELECT max(id) FROM mqtt_outbox').pluck();
-    this.addTx = db.transaction((row: Omit<OutboxRow, 'id'>, coalesce: boolean) => {
-      this.pending -= this.dropCoalesced.run(row.topic).changes;
-      return this.insertRow(row, coalesce);
-    });
+    this.oldestEvents = db
+      .prepare('SELECT id FROM mqtt_outbox WHERE coalesce = 0 ORDER BY id LIMIT ?')
+      .pluck();
+    this.oldestStates = db
+      .prepare('SELECT id FROM mqtt_outbox WHERE coalesce = 1 ORDER BY id LIMIT ?')
+      .pluck();
+    this.addTx = db.transaction(
+      (row: Omit<OutboxRow, 'id'>, coalesce: boolean, replaces: boolean, max: number) => {
+        if (replaces) this.pending -= this.dropCoalesced.run(row.topic).changes;
+        const id = this.insertRow(row, coalesce);
+        if (this.pending > max) this.evict(this.pending - max);
+        return id;
+      },
+    );
     this.ackTx = db.transaction((ids: readonly number[]) => {
       for (const id of ids) this.ack(id);
     });
@@ -86,13 +127,48 @@ export class Outbox {
     else if (ids.length) this.ackTx(ids);
   }
 
-  /** Stores a message; with `coalesce`, older unsent rows for the same topic are dropped. */
+  /**
+   * Stores a message; with `coalesce`, older unsent rows for the same topic are dropped. At the
+   * bound, the oldest rows go in the same transaction (see the class comment for which).
+   */
   add(row: Omit<OutboxRow, 'id'>, coalesce = false): number {
     const older = coalesce ? this.coalescingByTopic.get(row.topic) : undefined;
-    if (older === undefined) return this.insertRow(row, coalesce);
-    const id = this.addTx(row, true);
-    this.coalescingById.delete(older);
-    return id;
+    const max = this.opts.maxRows?.() ?? Infinity;
+    // The usual case, one INSERT: nothing to coalesce and room left.
+    if (older === undefined && this.pending < max) return this.insertRow(row, coalesce);
+    try {
+      const id = this.addTx(row, coalesce, older !== undefined, max);
+      if (older !== undefined) this.coalescingById.delete(older);
+      return id;
+    } catch (err) {
+      this.recount(); // rolled back: the counts and maps follow the table again
+      throw err;
+    }
+  }
+
+  /** Drops the `n` oldest rows, events first; counted and reported as one burst. */
+  private evict(n: number): void {
+    const ids = this.oldestEvents.all(n) as number[];
+    if (ids.length < n) ids.push(...(this.oldestStates.all(n - ids.length) as number[]));
+    for (const id of ids) this.ack(id);
+    if (!ids.length) return;
+    if (this.burst === 0)
+      this.opts.log?.warn('outbox full: dropping the oldest events until it drains', {
+        max: this.opts.maxRows?.(),
+      });
+    this.burst += ids.length;
+    this.dropped += ids.length;
+    this.opts.onDrop?.();
+  }
+
+  /** Logs the count of the current drop burst, if any, and starts counting afresh. */
+  endBurst(): void {
+    if (this.burst === 0) return;
+    this.opts.log?.warn('outbox dropped the oldest events while full', {
+      dropped: this.burst,
+      max: this.opts.maxRows?.(),
+    });
+    this.burst = 0;
   }
 
   private insertRow(row: Omit<OutboxRow, 'id'>, coalesce: boolean): number {
@@ -126,6 +202,9 @@ export class Outbox {
   /** The broker acknowledged the row: it is delivered and goes. */
   ack(id: number): void {
     this.pending -= this.remove.run(id).changes;
+    // Drained a tenth below the bound: the burst is over. Not at the first free row, or a steady
+    // overload would start and end a burst per message.
+    if (this.burst > 0 && this.pending < 0.9 * (this.opts.maxRows?.() ?? Infinity)) this.endBurst();
     const topic = this.coalescingById.get(id);
     if (topic === undefined) return;
     this.coalescingById.delete(id);

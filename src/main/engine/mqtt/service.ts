@@ -6,17 +6,21 @@ import type { EngineContext, EngineService, Handlers } from '../context.js';
 import { openDatabase } from '../history/db.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
-import { BrokerConnection } from './connection.js';
+import type { NetworkMonitor } from '../scheduler/network.js';
+import { BrokerConnection, type ReconnectBackoff } from './connection.js';
 import { credentialHandlers } from './credentials.js';
 import {
   describeError,
   EMBEDDED_PASSWORD_SECRET,
+  endpointOf,
   PASSWORD_SECRET,
   testConnection,
   type Endpoint,
 } from './connect-options.js';
+import { followBirth } from './ha-birth.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { Outbox } from './outbox.js';
+import { payloadCap } from './payload-caps.js';
 import { OutboxSender } from './sender.js';
 import { SubscriptionTable } from './subscriptions.js';
 import { alertTopic, hasWildcard } from './topics.js';
@@ -28,14 +32,24 @@ export interface MqttServiceOptions {
   db?: Database.Database;
   /** Unacknowledged QoS1 messages on the wire at most (see OutboxSender). */
   inflightWindow?: number;
-  /** Reconnect backoff: base doubles per attempt up to cap, with ±20 % jitter. */
-  backoff?: { baseMs: number; capMs: number };
+  /** Reconnect backoff (default 1 s doubling, never more than 30 s between attempts). */
+  backoff?: ReconnectBackoff;
+  /** When it reports the network back, a disconnected client tries again at once. */
+  network?: NetworkMonitor;
   connectTimeoutMs?: number;
 }
 
 /** Settings whose change needs a new connection (the rest apply on the fly). */
 const connectionKey = (s: Settings): string => {
-  const { outboxRatePerSec: _r, maxPayloadBytes: _m, bridgeWearables: _b, ...rest } = s.mqtt;
+  const {
+    outboxRatePerSec: _r,
+    outboxMaxMessages: _o,
+    maxPayloadBytes: _m,
+    maxDiscoveryPayloadBytes: _d,
+    maxBridgePayloadBytes: _z,
+    bridgeWearables: _b,
+    ...rest
+  } = s.mqtt;
   return JSON.stringify([rest, s.general.gatewayId]);
 };
 
@@ -63,7 +77,7 @@ export class MqttService implements MqttApi {
   ) {
     this.log = ctx.log('mqtt');
     this.dependsOn = opts.history ? [opts.history] : [];
-    this.table = new SubscriptionTable(this.log, () => ctx.settings.get().mqtt.maxPayloadBytes);
+    this.table = new SubscriptionTable(this.log, (t) => payloadCap(t, ctx.settings.get().mqtt));
     this.handlers = {
       testConnection: (input) => {
         const s = ctx.settings.get().mqtt;
@@ -78,7 +92,11 @@ export class MqttService implements MqttApi {
   }
 
   start(): void {
-    this.outbox = new Outbox(this.openDb());
+    this.outbox = new Outbox(this.openDb(), {
+      maxRows: () => this.ctx.settings.get().mqtt.outboxMaxMessages,
+      log: this.log,
+      onDrop: () => this.pendingChanged(),
+    });
     this.sender = new OutboxSender({
       outbox: this.outbox,
       clock: this.ctx.ports.clock,
@@ -92,14 +110,21 @@ export class MqttService implements MqttApi {
       table: this.table,
       sender: this.sender,
       endpoint: () => this.endpoint(),
-      backoff: this.opts.backoff ?? { baseMs: 1000, capMs: 60_000 },
+      backoff: this.opts.backoff ?? { baseMs: 1000, capMs: 30_000 },
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       setStatus: (p) => this.setStatus(p),
       onConnected: () => this.fireConnected(),
       enqueue: (step) => this.enqueue(step),
     });
     this.status.outboxPending = this.outbox.size;
-    this.watchHomeAssistant();
+    this.cleanups.push(
+      // Home Assistant announces a restart with its birth message: send everything again.
+      followBirth({
+        settings: this.ctx.settings,
+        subscribe: (f, h) => this.subscribe(f, h),
+        onBirth: () => this.fireConnected(),
+      }),
+    );
     let key = connectionKey(this.ctx.settings.get());
     this.cleanups.push(
       this.ctx.settings.onChange((next) => {
@@ -110,9 +135,18 @@ export class MqttService implements MqttApi {
       }),
       this.ctx.ports.power.onResume(() => {
         // After a sleep the old socket is likely dead: do not wait for the backoff or keepalive.
-        if (!this.conn.connected) this.enqueue(() => this.conn.connectNow());
+        if (!this.conn.connected) this.enqueue(() => this.conn.retryNow());
       }),
     );
+    const network = this.opts.network;
+    if (network?.onChange) {
+      this.cleanups.push(
+        network.onChange((online) => {
+          // The failures so far said nothing about the broker: do not let them delay the retry.
+          if (online && !this.conn.connected) this.enqueue(() => this.conn.retryNow());
+        }),
+      );
+    }
     this.enqueue(() => this.reconfigure());
   }
 
@@ -122,6 +156,7 @@ export class MqttService implements MqttApi {
     if (this.statusTimer) this.ctx.ports.clock.clearTimeout(this.statusTimer);
     await this.chain.catch(() => {});
     await this.conn?.close(true);
+    this.outbox?.endBurst(); // a drop burst still going is counted in the log before we stop
     await this.embedded?.stop();
     this.embedded = null;
     this.ownDb?.close();
@@ -228,22 +263,7 @@ export class MqttService implements MqttApi {
   }
 
   private endpoint(): Endpoint {
-    const s = this.ctx.settings.get().mqtt;
-    if (s.host) {
-      const password = s.hasPassword ? this.ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
-      return { ...s, password };
-    }
-    const info = this.embedded?.info ?? { host: '127.0.0.1', port: s.embedded.port };
-    const secured = info.host !== '127.0.0.1';
-    return {
-      host: '127.0.0.1',
-      port: info.port,
-      tls: false,
-      username: secured ? s.embedded.username : '',
-      password: secured ? this.ctx.ports.secrets.get(EMBEDDED_PASSWORD_SECRET) : undefined,
-      // aedes speaks MQTT 3.1.1 only (it refuses a version 5 CONNECT).
-      protocolVersion: 4,
-    };
+    return endpointOf(this.ctx.settings.get().mqtt, this.embedded?.info, this.ctx.ports.secrets);
   }
 
   private fireConnected(): void {
@@ -265,6 +285,7 @@ export class MqttService implements MqttApi {
       ...patch,
       embedded,
       outboxPending: this.outbox.size,
+      outboxDropped: this.outbox.dropped || undefined,
     };
     for (const k of Object.keys(next) as (keyof MqttStatus)[])
       if (next[k] === undefined) delete next[k];
@@ -272,32 +293,15 @@ export class MqttService implements MqttApi {
     this.ctx.setStatus({ mqtt: next });
   }
 
-  /** The pending count changes per message: push it at most every 250 ms. */
+  /** The pending and dropped counts change per message: push them at most every 250 ms. */
   private pendingChanged(): void {
     if (this.statusTimer || this.disposed) return;
     this.statusTimer = this.ctx.ports.clock.setTimeout(() => {
       this.statusTimer = null;
-      if (this.status.outboxPending !== this.outbox.size) this.setStatus({});
+      const { outboxPending, outboxDropped = 0 } = this.status;
+      if (outboxPending !== this.outbox.size || outboxDropped !== this.outbox.dropped)
+        this.setStatus({});
     }, 250);
-  }
-
-  /** Home Assistant announces a restart with `<prefix>/status` = online: send everything again. */
-  private watchHomeAssistant(): void {
-    let prefix = this.ctx.settings.get().mqtt.discoveryPrefix;
-    const handler: MessageHandler = (_t, payload, retained) => {
-      // A retained birth message arrives on every connect, which already republishes.
-      if (!retained && payload.toString() === 'online') this.fireConnected();
-    };
-    let off = this.subscribe(`${prefix}/status`, handler);
-    this.cleanups.push(
-      this.ctx.settings.onChange((next) => {
-        if (next.mqtt.discoveryPrefix === prefix) return;
-        off();
-        prefix = next.mqtt.discoveryPrefix;
-        off = this.subscribe(`${prefix}/status`, handler);
-      }),
-      () => off(),
-    );
   }
 
   private openDb(): Database.Database {

@@ -20,7 +20,7 @@ describe('topicMatches', () => {
 describe('SubscriptionTable', () => {
   const make = (max = 10) => {
     const logging = new Logging({ level: 'debug' });
-    return { table: new SubscriptionTable(logging.logger('mqtt'), () => max), logging };
+    return { table: new SubscriptionTable(logging.logger('mqtt'), () => ({ max })), logging };
   };
 
   it('routes to exact and wildcard filters once each, and isolates a throwing handler', () => {

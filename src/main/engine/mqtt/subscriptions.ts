@@ -18,7 +18,8 @@ export class SubscriptionTable {
 
   constructor(
     private readonly log: Logger,
-    private readonly maxPayloadBytes: () => number,
+    /** The largest payload accepted on a topic (caps differ per topic family: payload-caps.ts). */
+    private readonly capOf: (topic: string) => { max: number; family?: string },
   ) {}
 
   /** Returns true when the filter is new (the broker must be told). */
@@ -49,9 +50,13 @@ export class SubscriptionTable {
   }
 
   dispatch(topic: string, payload: Buffer, retained: boolean): void {
-    const max = this.maxPayloadBytes();
-    if (payload.length > max) {
-      this.reportOnce(topic, 'oversized payload dropped', { bytes: payload.length, max });
+    const cap = this.capOf(topic);
+    if (payload.length > cap.max) {
+      this.reportOnce(topic, 'oversized payload dropped', {
+        bytes: payload.length,
+        max: cap.max,
+        ...(cap.family ? { family: cap.family } : {}),
+      });
       return;
     }
     // Exact filters (one per Zigbee2MQTT device, say) by lookup; only wildcard filters are scanned.

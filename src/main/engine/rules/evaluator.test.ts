@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { eventRuleSchema, thresholdRuleSchema } from '../../../shared/contract/index.js';
-import type { DeviceEvent } from '../../../shared/model.js';
+import {
+  batteryRuleSchema,
+  binaryRuleSchema,
+  eventRuleSchema,
+  thresholdRuleSchema,
+} from '../../../shared/contract/index.js';
+import type { Device, DeviceEvent, Entity } from '../../../shared/model.js';
 import { fillTemplate } from './actions.js';
 import { RuleEvaluator, toBinary } from './evaluator.js';
 
@@ -124,5 +129,126 @@ describe('event rules', () => {
     const bad = eventRuleSchema.safeParse({ ...rule, source: 'knob' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['source']);
+  });
+});
+
+describe('rules follow entities', () => {
+  const entity = (
+    key: string,
+    metric: 'temperature' | 'state' | 'battery',
+    category: Entity['category'],
+  ) => ({ key, name: key, metric, category }) satisfies Entity;
+  const device: Device = {
+    id: 'co2',
+    transport: 'mqtt',
+    source: 'zigbee2mqtt',
+    kind: 'sensor',
+    name: 'CO2 monitor',
+    capabilities: ['temperature'],
+    online: true,
+    lastSeen: 0,
+    gateways: [],
+    latest: {},
+    entities: [
+      entity('temperature_offset', 'temperature', 'config'),
+      entity('temperature', 'temperature', 'primary'),
+      entity('temperature_2', 'temperature', 'primary'),
+      entity('window', 'state', 'primary'),
+      entity('battery_low', 'state', 'diagnostic'),
+      entity('tamper', 'state', 'diagnostic'),
+      entity('battery', 'battery', 'diagnostic'),
+    ],
+  };
+  const lookup = (id: string) => (id === device.id ? device : undefined);
+  const r = (key: string, value: number, ts: number) => ({
+    deviceId: 'co2',
+    entity: key,
+    metric: device.entities!.find((e) => e.key === key)!.metric!,
+    value,
+    unit: '',
+    ts,
+    source: 't',
+  });
+  const base = { name: 'R', cooldownSec: 0, actions: [{ type: 'notify' as const }] };
+
+  it("a metric rule follows the device's primary entity of it; config values never trip it", () => {
+    const ev = new RuleEvaluator();
+    ev.setRules([
+      thresholdRuleSchema.parse({
+        ...base,
+        id: 'hot',
+        kind: 'threshold',
+        metric: 'temperature',
+        op: 'above',
+        value: 30,
+      }),
+    ]);
+    // An offset of 40 and a second probe at 35 are not the device's temperature.
+    expect(
+      ev.onReadings([r('temperature_offset', 40, 1), r('temperature_2', 35, 1)], 1, lookup),
+    ).toEqual([]);
+    expect(ev.onReadings([r('temperature', 31, 2)], 2, lookup)).toMatchObject([
+      { deviceId: 'co2', metric: 'temperature', entity: 'temperature', value: 31 },
+    ]);
+  });
+
+  it('a rule that names an entity follows that one, whatever its category', () => {
+    const ev = new RuleEvaluator();
+    ev.setRules([
+      thresholdRuleSchema.parse({
+        ...base,
+        id: 'off',
+        kind: 'threshold',
+        metric: 'temperature',
+        entity: 'temperature_offset',
+        op: 'above',
+        value: 5,
+      }),
+    ]);
+    expect(ev.onReadings([r('temperature', 31, 1)], 1, lookup)).toEqual([]);
+    expect(ev.onReadings([r('temperature_offset', 6, 2)], 2, lookup)).toMatchObject([
+      { entity: 'temperature_offset', value: 6 },
+    ]);
+  });
+
+  it("a binary rule on 'state' is the device's own state; a named flag is that flag", () => {
+    const ev = new RuleEvaluator();
+    ev.setRules([
+      binaryRuleSchema.parse({ ...base, id: 'open', kind: 'binary', deviceId: 'co2', to: 'any' }),
+      binaryRuleSchema.parse({
+        ...base,
+        id: 'tamper',
+        kind: 'binary',
+        deviceId: 'co2',
+        entity: 'tamper',
+      }),
+    ]);
+    expect(
+      ev.onReadings([r('window', 0, 1), r('battery_low', 0, 1), r('tamper', 0, 1)], 1, lookup),
+    ).toEqual([]);
+    // The battery-low flag changing is not the window opening.
+    expect(ev.onReadings([r('battery_low', 1, 2)], 2, lookup)).toEqual([]);
+    expect(
+      ev.onReadings([r('window', 1, 3), r('tamper', 1, 3)], 3, lookup).map((f) => f.rule.id),
+    ).toEqual(['open', 'tamper']);
+  });
+
+  it('battery rules still see a battery that is a diagnostic', () => {
+    const ev = new RuleEvaluator();
+    ev.setRules([batteryRuleSchema.parse({ ...base, id: 'low', kind: 'battery', belowPct: 20 })]);
+    expect(ev.onReadings([r('battery', 10, 1)], 1, lookup)).toMatchObject([{ value: 10 }]);
+  });
+
+  it('an entity key in a rule is checked', () => {
+    const bad = thresholdRuleSchema.safeParse({
+      ...base,
+      id: 'x',
+      kind: 'threshold',
+      metric: 'temperature',
+      entity: '',
+      op: 'above',
+      value: 1,
+    });
+    expect(bad.error?.issues[0]?.path).toEqual(['entity']);
   });
 });

@@ -1,4 +1,5 @@
 import type { Rule } from '../../../shared/contract/index.js';
+import { isMetricEntity } from '../../../shared/entities.js';
 import type { Metric } from '../../../shared/metrics.js';
 import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
 import { inWindow } from './time-window.js';
@@ -8,6 +9,8 @@ export interface Firing {
   rule: Rule;
   deviceId: string;
   metric?: Metric;
+  /** The entity whose value made it fire, where it is not the metric's own. */
+  entity?: string;
   value?: number | null;
   /** Binary rules: the new state. */
   state?: boolean;
@@ -30,6 +33,8 @@ interface Track {
   /** binary: the last known state. */
   last?: boolean;
   lastValue?: number | null;
+  /** threshold: the entity the last value came from. */
+  entity?: string;
   lastFired: number | null;
 }
 
@@ -61,32 +66,49 @@ export class RuleEvaluator {
     this.byMetric = new Map();
     for (const r of rules) {
       if (!r.enabled) continue;
+      // A binary rule naming another entity may see it in readings too (a BTHome tamper flag).
       const m =
         r.kind === 'threshold'
           ? r.metric
           : r.kind === 'battery'
             ? 'battery'
-            : r.kind === 'binary' && r.entity === 'state'
+            : r.kind === 'binary'
               ? 'state'
               : undefined;
       if (m) this.byMetric.set(m, [...(this.byMetric.get(m) ?? []), r]);
     }
   }
 
-  onReadings(readings: Reading[], now: number): Firing[] {
+  /**
+   * Readings against the rules on their metric. A rule on a metric follows the device's entity
+   * for that metric (see follows), or the entity it names; `device` tells a device's entities.
+   */
+  onReadings(
+    readings: Reading[],
+    now: number,
+    device: (id: string) => Device | undefined = () => undefined,
+  ): Firing[] {
     const out: Firing[] = [];
     const sorted = readings.length > 1 ? [...readings].sort((a, b) => a.ts - b.ts) : readings;
     for (const r of sorted) {
       if (r.ts < now - this.staleMs) continue;
+      const rules = this.byMetric.get(r.metric);
+      if (!rules) continue;
       const usable = r.value !== null && (r.status ?? 'ok') === 'ok';
-      for (const rule of this.byMetric.get(r.metric) ?? []) {
+      const key = r.entity ?? r.metric;
+      const d = device(r.deviceId);
+      for (const rule of rules) {
         if (rule.deviceId && rule.deviceId !== r.deviceId) continue;
         if (rule.kind === 'threshold' && rule.metric === r.metric && usable) {
-          this.threshold(rule, r.deviceId, r.value!, now, out);
+          if (rule.entity === undefined ? follows(r, d) : rule.entity === key)
+            this.threshold(rule, r.deviceId, r.value!, now, out, key);
         } else if (rule.kind === 'battery' && r.metric === 'battery' && usable) {
-          this.battery(rule, r.deviceId, r.value!, now, out);
-        } else if (rule.kind === 'binary' && rule.entity === 'state' && r.metric === 'state') {
-          if (usable) this.binary(rule, r.deviceId, r.value! !== 0, now, out, r.value);
+          if (follows(r, d)) this.battery(rule, r.deviceId, r.value!, now, out);
+        } else if (rule.kind === 'binary' && r.metric === 'state' && usable) {
+          // A named entity the device keeps a state for is judged by that state (onDevice).
+          const named = rule.entity !== 'state';
+          if (named ? rule.entity === key && !Object.hasOwn(d?.state ?? {}, key) : follows(r, d))
+            this.binary(rule, r.deviceId, r.value! !== 0, now, out, r.value);
         }
       }
     }
@@ -148,7 +170,11 @@ export class RuleEvaluator {
           // A device that went away is not known to still be above the line.
           if (device(id)?.online === false) continue;
           if (now - t.since >= rule.forSec * 1000) {
-            this.fire(rule, id, now, out, { metric: rule.metric, value: t.lastValue });
+            this.fire(rule, id, now, out, {
+              metric: rule.metric,
+              entity: t.entity,
+              value: t.lastValue,
+            });
             t.since = now;
           }
         }
@@ -163,9 +189,11 @@ export class RuleEvaluator {
     v: number,
     now: number,
     out: Firing[],
+    entity: string,
   ): void {
     const t = this.track(rule, deviceId);
     t.lastValue = v;
+    t.entity = entity;
     const holds = rule.op === 'above' ? v > rule.value : v < rule.value;
     if (!holds) {
       t.since = null;
@@ -174,7 +202,7 @@ export class RuleEvaluator {
     t.since ??= now;
     if (now - t.since < rule.forSec * 1000) return;
     // Held long enough: fire, then the hold starts over (a reminder needs another full duration).
-    this.fire(rule, deviceId, now, out, { metric: rule.metric, value: v });
+    this.fire(rule, deviceId, now, out, { metric: rule.metric, entity, value: v });
     t.since = now;
   }
 
@@ -223,7 +251,7 @@ export class RuleEvaluator {
     deviceId: string,
     now: number,
     out: Firing[],
-    what: Pick<Firing, 'metric' | 'value' | 'state' | 'event'>,
+    what: Pick<Firing, 'metric' | 'entity' | 'value' | 'state' | 'event'>,
   ): boolean {
     if (!inWindow(rule.window, now)) return false;
     const t = this.track(rule, deviceId);
@@ -243,6 +271,10 @@ export class RuleEvaluator {
     return t;
   }
 }
+
+/** Whether a reading is its device's value of its metric, the one a rule on the metric means. */
+const follows = (r: Reading, d: Device | undefined): boolean =>
+  isMetricEntity(d?.entities, r.entity ?? r.metric, r.metric);
 
 const ON = new Set(['on', 'open', 'opened', 'true', '1', 'detected', 'occupied', 'wet', 'motion']);
 const OFF = new Set(['off', 'closed', 'false', '0', 'clear', 'not_detected', 'unoccupied', 'dry']);

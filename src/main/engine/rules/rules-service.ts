@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  ALERTS_KEPT,
   ruleInputSchema,
   type Alert,
   type Rule,
@@ -8,12 +9,15 @@ import {
 import { EngineError } from '../../../shared/result.js';
 import type { EngineContext, EngineService, Handlers } from '../context.js';
 import type { Logger } from '../logging.js';
-import type { BleApi, MqttApi, SmartHomeApi } from '../services.js';
+import type { BleApi, HistoryApi, MqttApi, SmartHomeApi } from '../services.js';
 import { firstIssue } from '../settings-service.js';
 import { buildAlert, runActions } from './actions.js';
+import { AlertStore } from './alert-store.js';
 import { RuleEvaluator, type Firing } from './evaluator.js';
 
 export interface RulesOptions {
+  /** Whose database keeps the alerts across restarts; without one they live in memory only. */
+  history?: HistoryApi;
   /** Button presses and dimmer turns to react to. */
   ble?: BleApi;
   /** Where alerts and publish actions go. */
@@ -24,7 +28,7 @@ export interface RulesOptions {
   tickMs?: number;
   /** Readings older than this do not trigger rules (stored records synced late). */
   staleMs?: number;
-  /** Alerts kept in memory for listAlerts. */
+  /** Alerts kept (stored and for listAlerts): the newest this many, ALERTS_KEPT by default. */
   keepAlerts?: number;
 }
 
@@ -38,36 +42,44 @@ export class RulesService implements EngineService {
   readonly dependsOn: readonly EngineService[];
   private readonly evaluator: RuleEvaluator;
   private readonly log: Logger;
-  private readonly alerts: Alert[] = [];
+  private readonly alerts: AlertStore;
   private readonly offs: (() => void)[] = [];
   private readonly tickMs: number;
-  private readonly keepAlerts: number;
   private timer: unknown = null;
-  private seq = 0;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly opts: RulesOptions = {},
   ) {
     this.log = ctx.log('rules');
-    this.dependsOn = [opts.ble, opts.mqtt, opts.smarthome].filter((s) => s !== undefined);
+    this.dependsOn = [opts.history, opts.ble, opts.mqtt, opts.smarthome].filter(
+      (s) => s !== undefined,
+    );
     this.tickMs = opts.tickMs ?? 1000;
-    this.keepAlerts = opts.keepAlerts ?? 200;
+    this.alerts = new AlertStore({
+      db: () => opts.history?.db,
+      keep: opts.keepAlerts ?? ALERTS_KEPT,
+      log: this.log,
+    });
     this.evaluator = new RuleEvaluator(opts.staleMs === undefined ? {} : { staleMs: opts.staleMs });
     this.handlers = {
       listRules: () => this.ctx.settings.get().rules,
       saveRule: ({ rule }) => this.save(rule),
       deleteRule: ({ id }) => this.remove(id),
-      listAlerts: ({ limit }) => this.alerts.slice(-limit),
+      listAlerts: ({ limit }) => this.alerts.list(limit),
     };
   }
 
   start(): void {
+    // Started after the history: its database is open by then, or could not be opened.
+    this.alerts.open();
     this.evaluator.setRules(this.ctx.settings.get().rules);
     const { clock } = this.ctx.ports;
     this.offs.push(
       this.ctx.readings.subscribe((r) =>
-        this.handle(() => this.evaluator.onReadings(r, clock.now())),
+        this.handle(() =>
+          this.evaluator.onReadings(r, clock.now(), (id) => this.ctx.devices.get(id)),
+        ),
       ),
       this.ctx.devices.onChange((delta) =>
         this.handle(() => delta.upserted.flatMap((d) => this.evaluator.onDevice(d, clock.now()))),
@@ -99,7 +111,7 @@ export class RulesService implements EngineService {
 
   /** Recent alerts, oldest first. */
   recentAlerts(): Alert[] {
-    return [...this.alerts];
+    return this.alerts.list(Infinity);
   }
 
   private schedule(): void {
@@ -124,10 +136,9 @@ export class RulesService implements EngineService {
 
   private fire(f: Firing): void {
     const name = this.ctx.devices.get(f.deviceId)?.name ?? f.deviceId;
-    const alert = buildAlert(f, name, `${f.rule.id}-${f.ts}-${++this.seq}`);
-    this.alerts.push(alert);
-    if (this.alerts.length > this.keepAlerts)
-      this.alerts.splice(0, this.alerts.length - this.keepAlerts);
+    const seq = this.alerts.nextSeq();
+    const alert = buildAlert(f, name, `${f.rule.id}-${f.ts}-${seq}`);
+    this.alerts.add(alert, seq);
     this.log.info('rule fired', { rule: f.rule.id, device: f.deviceId, value: f.value });
     this.ctx.events.emit('alerts', [alert]);
     runActions(

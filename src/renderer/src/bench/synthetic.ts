@@ -58,7 +58,7 @@ export function createBenchBridge(): Bridge {
       lastSeen: now - (i % 600) * 1000,
       battery: 20 + (i % 80),
       gateways: ['bench'],
-      latest: { [metric]: { value: 50 + (i % 50), unit: '', ts: now } },
+      latest: { [metric]: { metric, value: 50 + (i % 50), unit: '', ts: now } },
     });
   }
   const ids = [...devices.keys()];
@@ -168,7 +168,7 @@ export function createBenchBridge(): Bridge {
           const next = {
             ...d,
             lastSeen: t,
-            latest: { ...d.latest, [metric]: { value, unit: '', ts: t } },
+            latest: { ...d.latest, [metric]: { metric, value, unit: '', ts: t } },
           };
           touched.set(id, next);
           devices.set(id, next);

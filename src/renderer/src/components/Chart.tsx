@@ -11,7 +11,11 @@ import { ErrorNote } from './ErrorNote';
 
 export interface ChartProps {
   deviceId: string;
+  /** The entity's series (its key) and what it measures. */
+  entity: string;
   metric: Metric;
+  /** Its name ("Temperature 2"); default: the metric's. */
+  label?: string;
   from: number;
   to: number;
   /** The range ends now: live readings extend it as they arrive. */
@@ -21,11 +25,11 @@ export interface ChartProps {
 }
 
 /**
- * One metric's history. Asks the engine for as many points as the chart is pixels wide (the
+ * One entity's history. Asks the engine for as many points as the chart is pixels wide (the
  * engine downsamples), then appends live readings at most once a second.
  */
-export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartProps) {
-  const label = metricLabel(metric, binaryClass);
+export function Chart({ deviceId, entity, metric, from, to, live, ...p }: ChartProps) {
+  const label = p.label ?? metricLabel(metric, p.binaryClass);
   const store = useStore();
   const epoch = useEpoch();
   const theme = useThemeName();
@@ -53,7 +57,14 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
     setLoading(true);
     setHasLive(false);
     void store.api
-      .querySeries({ deviceId, metric, from, to, points: Math.min(20_000, Math.max(2, width)) })
+      .querySeries({
+        deviceId,
+        metric,
+        entity,
+        from,
+        to,
+        points: Math.min(20_000, Math.max(2, width)),
+      })
       .then((r) => {
         if (cancelled) return;
         setLoading(false);
@@ -66,7 +77,7 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
       cancelled = true;
     };
     // A coarse width bucket: resizing by a few pixels does not re-query.
-  }, [store, deviceId, metric, from, to, Math.round(width / 100), epoch]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [store, deviceId, entity, metric, from, to, Math.round(width / 100), epoch]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Build the plot when data first arrives or the theme changes.
   useEffect(() => {
@@ -99,7 +110,7 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
           },
         ],
       },
-      toData(series, store.liveSeries(deviceId, metric), from, live),
+      toData(series, store.liveSeries(deviceId, entity), from, live),
       el,
     );
     created = u;
@@ -126,7 +137,7 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
         timer = null;
         const u = plot.current;
         if (!u) return;
-        const liveData = store.liveSeries(deviceId, metric);
+        const liveData = store.liveSeries(deviceId, entity);
         if (liveData?.ts.length) setHasLive(true);
         u.setData(toData(series, liveData, from, live));
         const [min, max] = xRange(from, to, u);
@@ -137,13 +148,13 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
       off();
       if (timer !== null) clearTimeout(timer);
     };
-  }, [store, deviceId, metric, series, from, to, live]);
+  }, [store, deviceId, entity, series, from, to, live]);
 
   const empty =
     series &&
     series.ts.length === 0 &&
     !hasLive &&
-    !(live && store.liveSeries(deviceId, metric)?.ts.length);
+    !(live && store.liveSeries(deviceId, entity)?.ts.length);
   return (
     <figure className="chart" aria-label={`${label} history`}>
       <figcaption>
@@ -166,6 +177,7 @@ export function Chart({ deviceId, metric, from, to, live, binaryClass }: ChartPr
         ref={box}
         className="chart-box"
         data-metric={metric}
+        data-entity={entity}
         data-points={series?.ts.length ?? 0}
         data-ts={series && series.ts.length <= 5000 ? series.ts.join(',') : undefined}
       />

@@ -1,6 +1,14 @@
 import { memo, useEffect, useRef } from 'react';
 import { useDeviceEntry, useStore } from '../store/hooks';
-import { ago, formatValue, metricLabel, metricUnit, primaryMetrics } from '../store/primary';
+import {
+  ago,
+  binaryClassOf,
+  entityLabel,
+  formatValue,
+  metricLabel,
+  metricUnit,
+  primaryEntities,
+} from '../store/primary';
 import { deviceHref } from '../router';
 import { KindIcon } from './Icon';
 import { Sparkline } from './Sparkline';
@@ -15,7 +23,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
   const now = useNow(30_000, visible);
   useEffect(() => {
     if (visible) void store.loadSpark(id);
-  }, [visible, store, id, entry?.sparkMetric]);
+  }, [visible, store, id, entry?.sparkEntity]);
   if (!entry) return null;
   const d = entry.device;
   if (!visible) {
@@ -28,7 +36,8 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
       </li>
     );
   }
-  const metrics = primaryMetrics(d);
+  const shown = primaryEntities(d);
+  const spark = shown.find((e) => e.key === entry.sparkEntity);
   return (
     <li ref={ref} className={`card full ${d.online ? 'online' : 'away'}`} data-device-id={d.id}>
       <div className="card-head">
@@ -39,10 +48,8 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
         <span className={`badge ${d.online ? 'ok' : 'muted'}`}>{d.online ? 'online' : 'away'}</span>
       </div>
       <dl className="values">
-        {metrics.length === 0 && !d.controls?.length && (
-          <div className="muted">No readings yet</div>
-        )}
-        {metrics.length === 0 &&
+        {shown.length === 0 && !d.controls?.length && <div className="muted">No readings yet</div>}
+        {shown.length === 0 &&
           d.controls?.slice(0, 2).map((c) => (
             <div key={c.entity} className="value" data-entity={c.entity}>
               <dt>{c.name || c.kind}</dt>
@@ -51,17 +58,18 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
               </dd>
             </div>
           ))}
-        {metrics.map((m) => {
-          const lv = d.latest[m];
-          const unit = lv?.unit || metricUnit(m);
+        {shown.map((e) => {
+          const lv = d.latest[e.key];
+          const m = e.metric;
+          const unit = lv?.unit || e.unit || metricUnit(m);
           return (
-            <div key={m} className="value" data-metric={m}>
-              <dt>{metricLabel(m, d.binaryClass)}</dt>
+            <div key={e.key} className="value" data-metric={m} data-entity={e.key}>
+              <dt>{entityLabel(d, e)}</dt>
               <dd>
                 <span className="num">
                   {lv?.status && lv.status !== 'ok'
                     ? lv.status
-                    : formatValue(lv?.value, m, d.binaryClass)}
+                    : formatValue(lv?.value, m, binaryClassOf(d, e))}
                 </span>
                 {unit && m !== 'state' ? <span className="unit"> {unit}</span> : null}
               </dd>
@@ -73,7 +81,7 @@ export const DeviceCard = memo(function DeviceCard({ id }: { id: string }) {
         <Sparkline
           ts={entry.sparkTs}
           values={entry.sparkValues}
-          label={metricLabel(entry.sparkMetric)}
+          label={spark ? entityLabel(d, spark) : metricLabel(entry.sparkMetric)}
         />
       )}
       <div className="card-foot">

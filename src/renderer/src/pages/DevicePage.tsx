@@ -1,11 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Metric } from '../../../shared/metrics';
 import { Chart } from '../components/Chart';
 import { Controls } from '../components/Controls';
+import { EntityValues } from '../components/EntityValues';
 import { KindIcon } from '../components/Icon';
 import { useNow } from '../components/visibility';
 import { useDeviceEntry, useStore, useTopic } from '../store/hooks';
-import { ago, formatValue, metricLabel, metricUnit, primaryMetrics } from '../store/primary';
+import {
+  ago,
+  binaryClassOf,
+  entityLabel,
+  otherEntities,
+  primaryEntities,
+  type ValueEntity,
+} from '../store/primary';
 
 const RANGES = [
   { key: '1h', label: '1 h', ms: 3_600_000 },
@@ -42,12 +49,17 @@ export function DevicePage({ id }: { id: string }) {
   }, [store, id]);
 
   const device = entry?.device;
-  const metrics = useMemo<Metric[]>(() => {
-    if (!device) return [];
-    const first = primaryMetrics(device, 99);
-    const rest = device.capabilities.filter((m) => !first.includes(m));
-    return [...first, ...rest];
+  // What the device is for, then its settings and its own health, each shown as such.
+  const groups = useMemo(() => {
+    if (!device) return { primary: [], config: [], diagnostic: [] };
+    return {
+      primary: primaryEntities(device, 99),
+      config: otherEntities(device, 'config'),
+      diagnostic: otherEntities(device, 'diagnostic'),
+    };
   }, [device]);
+  // A chart per entity with a history worth drawing (a configured offset is not one).
+  const charted: ValueEntity[] = [...groups.primary, ...groups.diagnostic];
 
   if (!device) {
     return (
@@ -153,29 +165,29 @@ export function DevicePage({ id }: { id: string }) {
 
       <section aria-labelledby="now-title">
         <h2 id="now-title">Now</h2>
-        {metrics.length === 0 ? (
+        {groups.primary.length === 0 ? (
           <p className="muted">This device has not sent any readings yet.</p>
         ) : (
-          <dl className="now-values">
-            {metrics.map((m) => {
-              const lv = device.latest[m];
-              return (
-                <div key={m} className="value" data-metric={m}>
-                  <dt>{metricLabel(m, device.binaryClass)}</dt>
-                  <dd>
-                    <span className="num">
-                      {lv?.status && lv.status !== 'ok'
-                        ? lv.status
-                        : formatValue(lv?.value, m, device.binaryClass)}
-                    </span>{' '}
-                    <span className="unit">{m === 'state' ? '' : lv?.unit || metricUnit(m)}</span>
-                  </dd>
-                </div>
-              );
-            })}
-          </dl>
+          <EntityValues device={device} entities={groups.primary} className="now-values" />
         )}
       </section>
+
+      {groups.config.length > 0 && (
+        <section aria-labelledby="config-title">
+          <h2 id="config-title">Configuration</h2>
+          <EntityValues device={device} entities={groups.config} className="now-values config" />
+        </section>
+      )}
+      {groups.diagnostic.length > 0 && (
+        <section aria-labelledby="diagnostic-title">
+          <h2 id="diagnostic-title">Diagnostics</h2>
+          <EntityValues
+            device={device}
+            entities={groups.diagnostic}
+            className="now-values diagnostic"
+          />
+        </section>
+      )}
 
       <section aria-labelledby="history-title">
         <div className="section-head">
@@ -241,19 +253,21 @@ export function DevicePage({ id }: { id: string }) {
             )}
           </div>
         )}
-        {metrics.length === 0 && (
+        {charted.length === 0 && (
           <p className="muted">No history yet: charts appear once the device reports readings.</p>
         )}
         {!badRange &&
-          metrics.map((m) => (
+          charted.map((e) => (
             <Chart
-              key={m}
+              key={e.key}
               deviceId={device.id}
-              metric={m}
+              entity={e.key}
+              metric={e.metric}
+              label={entityLabel(device, e)}
               from={from}
               to={to}
               live={live}
-              binaryClass={device.binaryClass}
+              binaryClass={binaryClassOf(device, e)}
             />
           ))}
       </section>

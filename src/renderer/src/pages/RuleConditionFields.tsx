@@ -1,4 +1,6 @@
+import { entitiesOf } from '../../../shared/entities';
 import { METRIC_NAMES } from '../../../shared/metrics';
+import type { Device } from '../../../shared/model';
 import { CONTROL_EVENTS } from '../../../shared/control-events';
 import { Field } from '../components/Field';
 import { metricLabel } from '../store/primary';
@@ -10,6 +12,7 @@ export function ConditionFields({
   set,
   err,
   controls,
+  device,
 }: {
   d: RuleDraft;
   set: <K extends keyof RuleDraft>(k: K, v: RuleDraft[K]) => void;
@@ -17,13 +20,23 @@ export function ConditionFields({
   err: (field: string) => string | null;
   /** The chosen device's buttons and dimmers seen so far. */
   controls: string[];
+  /** The chosen device, if one is. */
+  device?: Device;
 }) {
+  // A device with several entities of the metric (two probes, an offset): which one to watch.
+  const ofMetric = device ? entitiesOf(device).filter((e) => e.metric === d.metric) : [];
   return (
     <>
       {d.kind === 'threshold' && (
         <>
           <Field label="Metric" error={err('metric')}>
-            <select value={d.metric} onChange={(e) => set('metric', e.target.value)}>
+            <select
+              value={d.metric}
+              onChange={(e) => {
+                set('metric', e.target.value);
+                set('valueEntity', '');
+              }}
+            >
               {METRIC_NAMES.map((m) => (
                 <option key={m} value={m}>
                   {metricLabel(m)}
@@ -31,6 +44,24 @@ export function ConditionFields({
               ))}
             </select>
           </Field>
+          {(ofMetric.length > 1 || d.valueEntity) && (
+            <Field label="Entity" error={err('entity')}>
+              <select value={d.valueEntity} onChange={(e) => set('valueEntity', e.target.value)}>
+                <option value="">the device’s own</option>
+                {[
+                  ...ofMetric,
+                  ...(d.valueEntity && !ofMetric.some((e) => e.key === d.valueEntity)
+                    ? [{ key: d.valueEntity, name: d.valueEntity, category: 'primary' }]
+                    : []),
+                ].map((e) => (
+                  <option key={e.key} value={e.key}>
+                    {e.name}
+                    {e.category === 'primary' ? '' : ` (${e.category})`}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field label="Is" error={err('op')}>
             <select value={d.op} onChange={(e) => set('op', e.target.value as 'above' | 'below')}>
               <option value="above">above</option>

@@ -106,7 +106,13 @@ export function RuleEditor({
       <Field label="Device" error={err('deviceId')}>
         {deviceSelect(d.deviceId, (v) => set('deviceId', v), !needsDevice)}
       </Field>
-      <ConditionFields d={d} set={set} err={err} controls={controls} />
+      <ConditionFields
+        d={d}
+        set={set}
+        err={err}
+        controls={controls}
+        device={devices.find((x) => x.id === d.deviceId)}
+      />
       <Field label="Quiet time after firing (seconds)" error={err('cooldownSec')}>
         <input
           inputMode="numeric"

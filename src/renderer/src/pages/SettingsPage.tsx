@@ -1,6 +1,8 @@
 import { browserNotificationPermission, requestBrowserNotifications } from '../browser-notify';
 import { useState, type FormEvent } from 'react';
 import type { Metric } from '../../../shared/metrics';
+import type { Device } from '../../../shared/model';
+import { entitiesOf } from '../../../shared/entities';
 import type { ResultError } from '../../../shared/result';
 import type { SettingsPatch } from '../../../shared/settings';
 import { ErrorNote } from '../components/ErrorNote';
@@ -211,7 +213,7 @@ function ExportForm() {
       <Field label="Metric" error={err('metric')}>
         <select value={metric} onChange={(e) => setMetric(e.target.value)}>
           <option value="">all metrics</option>
-          {(dev?.capabilities ?? []).map((m) => (
+          {exportMetrics(dev).map((m) => (
             <option key={m} value={m}>
               {metricLabel(m)}
             </option>
@@ -284,4 +286,14 @@ function BrowserNotifications() {
       </button>
     </p>
   );
+}
+
+/** Every metric a device has readings of: its capabilities and its other entities' (battery). */
+function exportMetrics(dev: Device | undefined): Metric[] {
+  if (!dev) return [];
+  const all = [
+    ...dev.capabilities,
+    ...entitiesOf(dev).flatMap((e) => (e.metric ? [e.metric] : [])),
+  ];
+  return [...new Set(all)];
 }

@@ -153,6 +153,11 @@ export function SmartHome() {
               )}
             </p>
             <p>Messages waiting to be sent: {mqtt.outboxPending}</p>
+            {!!mqtt.outboxDropped && (
+              <p className="muted" data-outbox-dropped={mqtt.outboxDropped}>
+                {mqtt.outboxDropped} of the oldest events were dropped while the outbox was full.
+              </p>
+            )}
           </>
         )}
       </section>

@@ -39,6 +39,17 @@ describe('rule form', () => {
     });
   });
 
+  it("a threshold on a named entity keeps it; the device's own leaves it out", () => {
+    const own = { ...newDraft(), name: 'Hot', metric: 'temperature', value: '30' };
+    expect(ruleInputSchema.parse(toRuleInput(own))).not.toHaveProperty('entity');
+    const probe = { ...own, valueEntity: 'temperature_2' };
+    const parsed = ruleInputSchema.parse(toRuleInput(probe));
+    expect(parsed).toMatchObject({ metric: 'temperature', entity: 'temperature_2' });
+    expect(draftOf({ ...parsed, id: 'r3' } as never)).toMatchObject({
+      valueEntity: 'temperature_2',
+    });
+  });
+
   it('leaves empty numbers for the engine to name', () => {
     const r = ruleInputSchema.safeParse(
       JSON.parse(JSON.stringify({ rule: toRuleInput({ ...newDraft(), name: 'x' }) })).rule,

@@ -8,6 +8,8 @@ export interface RuleDraft {
   kind: Rule['kind'];
   deviceId: string;
   metric: string;
+  /** Threshold rules: the entity of the metric; '' means the device's own (its primary one). */
+  valueEntity: string;
   op: 'above' | 'below';
   value: string;
   forSec: string;
@@ -57,6 +59,7 @@ export const newDraft = (): RuleDraft => ({
   kind: 'threshold',
   deviceId: '',
   metric: 'heart_rate',
+  valueEntity: '',
   op: 'above',
   value: '',
   forSec: '0',
@@ -86,6 +89,7 @@ export function draftOf(r: Rule): RuleDraft {
   if (r.kind === 'threshold')
     Object.assign(d, {
       metric: r.metric,
+      valueEntity: r.entity ?? '',
       op: r.op,
       value: String(r.value),
       forSec: String(r.forSec),
@@ -157,6 +161,7 @@ export function toRuleInput(d: RuleDraft): RuleInput {
         ...dev,
         kind: 'threshold',
         metric: d.metric as never,
+        ...(d.valueEntity ? { entity: d.valueEntity } : {}),
         op: d.op,
         value: n(d.value),
         forSec: n(d.forSec),
@@ -183,7 +188,7 @@ export function describeRule(r: Rule, deviceName: (id: string) => string): strin
   const who = 'deviceId' in r && r.deviceId ? deviceName(r.deviceId) : 'any device';
   switch (r.kind) {
     case 'threshold':
-      return `${who}: ${r.metric.replace(/_/g, ' ')} ${r.op} ${r.value}${r.forSec ? ` for ${r.forSec} s` : ''}`;
+      return `${who}: ${(r.entity ?? r.metric).replace(/_/g, ' ')} ${r.op} ${r.value}${r.forSec ? ` for ${r.forSec} s` : ''}`;
     case 'offline':
       return `${who} offline for ${r.forMin} min`;
     case 'battery':

@@ -1,4 +1,5 @@
-import type { Device, DeviceKind } from '../../../shared/model';
+import type { Device, DeviceKind, Entity } from '../../../shared/model';
+import { entitiesOf } from '../../../shared/entities';
 import { BINARY_CLASS_WORDS } from '../../../shared/binary-classes';
 import { METRICS, type Metric } from '../../../shared/metrics';
 
@@ -24,21 +25,54 @@ const PREFERRED: Partial<Record<DeviceKind, Metric[]>> = {
 /** Metrics never shown as a card's main value (they have their own places). */
 const SECONDARY = new Set<Metric>(['battery', 'rssi']);
 
-/** The metrics a card shows, most important first, at most `max`. */
-export function primaryMetrics(d: Device, max = 3): Metric[] {
-  const have = new Set(Object.keys(d.latest) as Metric[]);
-  for (const c of d.capabilities) have.add(c);
-  const out: Metric[] = [];
-  for (const m of PREFERRED[d.kind] ?? []) if (have.has(m) && out.length < max) out.push(m);
-  for (const m of have) {
-    if (out.length >= max) break;
-    if (!out.includes(m) && !SECONDARY.has(m) && m in METRICS) out.push(m);
-  }
-  return out;
+/** An entity the dashboard shows as a value: one that measures a metric. */
+export type ValueEntity = Entity & { metric: Metric };
+
+const measures = (e: Entity): e is ValueEntity => e.metric !== undefined && e.metric in METRICS;
+
+/**
+ * The entities a card shows, most important first, at most `max`: the device's primary entities
+ * (never its configuration or diagnostics), by the metrics its kind cares for most, then in the
+ * device's order. A capability not reported yet counts as its metric's own entity, so a new device
+ * says what it measures before its first reading.
+ */
+export function primaryEntities(d: Device, max = 3): ValueEntity[] {
+  const all = entitiesOf(d).filter(
+    (e): e is ValueEntity => e.category === 'primary' && measures(e) && !SECONDARY.has(e.metric),
+  );
+  for (const m of d.capabilities)
+    if (!SECONDARY.has(m) && m in METRICS && !all.some((e) => e.metric === m))
+      all.push({ key: m, name: METRICS[m].label, metric: m, category: 'primary' });
+  const order = PREFERRED[d.kind] ?? [];
+  // By the kind's order of metrics; of one metric, its own entity (`cadence`) before a second
+  // one (`cadence_power_meter`). Array.prototype.sort is stable: the rest keep the device's order.
+  const rank = (e: ValueEntity) => {
+    const i = order.indexOf(e.metric);
+    return (i < 0 ? order.length : i) * 2 + (e.key === e.metric ? 0 : 1);
+  };
+  return all.sort((a, b) => rank(a) - rank(b)).slice(0, max);
 }
 
-export function sparkMetric(d: Device): Metric | undefined {
-  return primaryMetrics(d, 1)[0];
+/** The device's configuration or diagnostic entities that hold a value, in its order. */
+export function otherEntities(d: Device, category: 'config' | 'diagnostic'): ValueEntity[] {
+  return entitiesOf(d).filter((e): e is ValueEntity => e.category === category && measures(e));
+}
+
+export function sparkEntity(d: Device): ValueEntity | undefined {
+  return primaryEntities(d, 1)[0];
+}
+
+/** What a binary entity senses: its own class, else the device's (an older device's one state). */
+export const binaryClassOf = (d: Device, e: Entity): string | undefined =>
+  e.metric === 'state'
+    ? (e.binaryClass ?? (e.key === 'state' ? d.binaryClass : undefined))
+    : undefined;
+
+/** An entity's name; a binary state is named after what it senses ("Window", "Battery low"). */
+export function entityLabel(d: Device, e: ValueEntity): string {
+  const cls = binaryClassOf(d, e);
+  if (e.key === e.metric) return metricLabel(e.metric, cls);
+  return e.name || metricLabel(e.metric, cls);
 }
 
 /**

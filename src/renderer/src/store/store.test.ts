@@ -15,7 +15,7 @@ const device = (id: string, hr: number, extra: Partial<Device> = {}): Device => 
   online: true,
   lastSeen: Date.now(),
   gateways: [],
-  latest: { heart_rate: { value: hr, unit: 'bpm', ts: Date.now() } },
+  latest: { heart_rate: { metric: 'heart_rate', value: hr, unit: 'bpm', ts: Date.now() } },
   ...extra,
 });
 
@@ -92,6 +92,31 @@ describe('Store', () => {
     expect(store.entries.get('a')!.sparkValues).toEqual([61, 62]);
   });
 
+  it("a sparkline follows its entity's own readings, not another of the same metric", async () => {
+    const probe = device('p', 0, {
+      kind: 'sensor',
+      capabilities: ['temperature'],
+      latest: {},
+      entities: [
+        { key: 'temperature_offset', name: 'Offset', metric: 'temperature', category: 'config' },
+        { key: 'temperature', name: 'Temperature', metric: 'temperature', category: 'primary' },
+      ],
+    });
+    const { store, a } = await started([probe]);
+    expect(store.entries.get('p')).toMatchObject({ sparkEntity: 'temperature' });
+    const t = (entity: string, value: number) => ({
+      deviceId: 'p',
+      entity,
+      metric: 'temperature' as const,
+      value,
+      unit: '°C',
+      ts: Date.now(),
+      source: 't',
+    });
+    a.push({ readings: [t('temperature_offset', -2), t('temperature', 21)] });
+    expect(store.entries.get('p')!.sparkValues).toEqual([21]);
+  });
+
   it('resync drops devices the engine no longer has and bumps the epoch', async () => {
     const devices = [device('a', 60), device('b', 70)];
     const { store } = await started(devices);
@@ -116,5 +141,13 @@ describe('Store', () => {
     store.onNavigate = (r) => routes.push(r);
     a.push({ navigate: { route: '/device/x' } });
     expect(routes).toEqual(['/device/x']);
+  });
+
+  it('keeps alerts newest first and does not add one listAlerts already returned', async () => {
+    const { store, a } = await started([]);
+    const alert = (n: number) => ({ id: `r-${n}`, ruleId: 'r', title: `t${n}`, body: '', ts: n });
+    store.replaceAlerts([alert(1), alert(2)]);
+    a.push({ alerts: [alert(2), alert(3), alert(4)] });
+    expect(store.alerts.map((x) => x.id)).toEqual(['r-4', 'r-3', 'r-2', 'r-1']);
   });
 });

@@ -13,16 +13,18 @@ import type { Device, Reading } from '../../../shared/model';
 import type { Metric } from '../../../shared/metrics';
 import type { Settings } from '../../../shared/settings';
 import type { Bridge, LinkState } from '../bridge/index';
-import { sparkMetric } from './primary';
+import { sparkEntity } from './primary';
 
 const HOUR = 3_600_000;
 /** Sparkline points kept per device: one hour, thinned so a 10 Hz sensor does not grow it. */
 const SPARK_MAX = 240;
-/** Live readings kept for the open device page, per metric. */
+/** Live readings kept for the open device page, per entity. */
 const LIVE_MAX = 5000;
 
 export interface DeviceEntry {
   device: Device;
+  /** The entity the card's sparkline draws (its key) and what it measures. */
+  sparkEntity?: string;
   sparkMetric?: Metric;
   sparkTs: number[];
   sparkValues: number[];
@@ -146,8 +148,14 @@ export class Store {
       this.touch('pair');
     }
     if (b.alerts) {
-      this.alerts = b.alerts.concat(this.alerts).slice(0, 500);
-      this.touch('alerts');
+      // Kept newest first (batches come oldest first). An alert the page's listAlerts already
+      // returned (it is stored before it is pushed) is not shown twice.
+      const known = new Set(this.alerts.map((a) => a.id));
+      const fresh = b.alerts.filter((a) => !known.has(a.id)).reverse();
+      if (fresh.length) {
+        this.alerts = fresh.concat(this.alerts).slice(0, 500);
+        this.touch('alerts');
+      }
     }
     if (b.log) {
       this.log = b.log.slice().reverse().concat(this.log).slice(0, 2000);
@@ -224,26 +232,28 @@ export class Store {
     this.live.clear();
   }
 
-  liveSeries(id: string, metric: Metric): { ts: number[]; values: number[] } | undefined {
-    return id === this.watched ? this.live.get(metric) : undefined;
+  /** Live points of one entity (by key) of the watched device. */
+  liveSeries(id: string, entity: string): { ts: number[]; values: number[] } | undefined {
+    return id === this.watched ? this.live.get(entity) : undefined;
   }
 
   /** Loads a card's last hour once, when it first becomes visible. */
   async loadSpark(id: string): Promise<void> {
     const e = this.entries.get(id);
-    const key = `${id}\n${e?.sparkMetric}`;
-    if (!e?.sparkMetric || this.sparkRequested.has(key)) return;
+    const key = `${id}\n${e?.sparkEntity}`;
+    if (!e?.sparkEntity || !e.sparkMetric || this.sparkRequested.has(key)) return;
     this.sparkRequested.add(key);
     const to = Date.now();
     const r = await this.api.querySeries({
       deviceId: id,
       metric: e.sparkMetric,
+      entity: e.sparkEntity,
       from: to - HOUR,
       to,
       points: 120,
     });
     const cur = this.entries.get(id);
-    if (!r.ok || !cur || cur.sparkMetric !== e.sparkMetric) return;
+    if (!r.ok || !cur || cur.sparkEntity !== e.sparkEntity) return;
     // Keep live points newer than what the history had.
     const last = r.value.ts[r.value.ts.length - 1] ?? 0;
     const ts = r.value.ts.slice();
@@ -271,9 +281,15 @@ export class Store {
 
   private upsert(d: Device): void {
     const prev = this.entries.get(d.id);
-    const metric = sparkMetric(d);
-    if (!prev || prev.sparkMetric !== metric) {
-      this.entries.set(d.id, { device: d, sparkMetric: metric, sparkTs: [], sparkValues: [] });
+    const spark = sparkEntity(d);
+    if (!prev || prev.sparkEntity !== spark?.key) {
+      this.entries.set(d.id, {
+        device: d,
+        sparkEntity: spark?.key,
+        sparkMetric: spark?.metric,
+        sparkTs: [],
+        sparkValues: [],
+      });
       this.listChanged();
     } else {
       if (listFieldsDiffer(prev.device, d)) this.listChanged();
@@ -298,9 +314,10 @@ export class Store {
     const changed = new Map<string, DeviceEntry>();
     for (const r of rs) {
       if (r.value === null) continue;
+      const key = r.entity ?? r.metric;
       if (r.deviceId === this.watched) {
-        let s = this.live.get(r.metric);
-        if (!s) this.live.set(r.metric, (s = { ts: [], values: [] }));
+        let s = this.live.get(key);
+        if (!s) this.live.set(key, (s = { ts: [], values: [] }));
         s.ts.push(r.ts);
         s.values.push(r.value);
         if (s.ts.length > LIVE_MAX) {
@@ -310,7 +327,7 @@ export class Store {
         this.touch(`live:${r.deviceId}`);
       }
       const e = changed.get(r.deviceId) ?? this.entries.get(r.deviceId);
-      if (!e || e.sparkMetric !== r.metric || r.ts < cutoff) continue;
+      if (!e || e.sparkEntity !== key || r.ts < cutoff) continue;
       const copy = changed.get(r.deviceId) ?? {
         ...e,
         sparkTs: e.sparkTs.slice(),

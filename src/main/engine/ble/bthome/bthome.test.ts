@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../decoders/index.js';
-import { decodeBthome, encodeBthome, type BthomeResult } from './index.js';
+import { encrypt, nonce } from './crypto.js';
+import { decodeBthome, encodeBthome } from './index.js';
 
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 /** One object after a plain v2 device-info byte (0x40), as in the examples of bthome.io/format. */
@@ -109,6 +110,7 @@ describe('BTHome binary sensors and events', () => {
       value: 0,
       unit: '',
       extra: { objectId: 0x1a, sensor: 'door' },
+      entity: 'door',
     });
     const names: [string, string][] = [
       ['1501', 'battery_low'],
@@ -143,7 +145,34 @@ describe('BTHome binary sensors and events', () => {
       const v = one(h).values[0];
       expect(v.extra?.sensor).toBe(sensor);
       expect(v.value).toBe(parseInt(h.slice(2), 16));
+      // Its entity is the object; a name a measurement also has takes a suffix (power in W).
+      expect(v.entity).toBe(
+        ['power', 'moisture', 'gas'].includes(sensor) ? `${sensor}_binary` : sensor,
+      );
     }
+  });
+
+  it('each object instance is an entity of its own: the object with its instance', () => {
+    // Temperature twice (0x02, then 0x45), humidity, power in W and "power on", a window.
+    const res = decodeBthome(
+      encodeBthome([
+        { id: 0x02, value: 21.5 },
+        { id: 0x03, value: 40 },
+        { id: 0x0b, value: 12.5 },
+        { id: 0x10, value: 1 },
+        { id: 0x2d, value: 0 },
+        { id: 0x45, value: 4.2 },
+      ]),
+      {},
+    );
+    expect(res.values.map((v) => [v.entity, v.metric])).toEqual([
+      ['temperature', 'temperature'],
+      ['humidity', 'humidity'],
+      ['power', 'power'],
+      ['power_binary', 'state'],
+      ['window', 'state'],
+      ['temperature_2', 'temperature'],
+    ]);
   });
 
   it('a binary value other than 0/1 is an error', () => {
@@ -179,12 +208,20 @@ describe('BTHome binary sensors and events', () => {
 });
 
 describe('BTHome errors keep what was decoded', () => {
-  it('stops at an unknown object id with a clear error and the partial result', () => {
-    const e = errorOf(() => decodeBthome(hex('40 02CA09 03BF13 B0 01')));
-    expect(e.message).toMatch(/unknown object id 0xb0 at byte 6; kept the 2 value/);
-    expect(e.characteristic).toBe('fcd2');
-    const partial = e.partial as BthomeResult;
-    expect(partial.values.map((v) => v.value)).toEqual([25.06, 50.55]);
+  it('stops at an unknown object id with the reason, keeping the values before it', () => {
+    const r = decodeBthome(hex('40 02CA09 03BF13 B0 01'));
+    expect(r.values.map((v) => v.value)).toEqual([25.06, 50.55]);
+    expect(r.stopped).toBe(
+      'unknown object id 0xb0 at byte 6; kept the 2 value(s) decoded before it',
+    );
+  });
+
+  it('an unknown button or dimmer event code ends the parse: no event is made up', () => {
+    const r = decodeBthome(hex('40 01 61 3A 01 3A 7F 3A 01'));
+    expect(r.events).toEqual([{ type: 'button', event: 'press', index: 0 }]);
+    expect(r.values.map((v) => v.metric)).toEqual(['battery']);
+    expect(r.stopped).toBe('object 0x3a at byte 4: button event code 0x7f is unknown');
+    expect(decodeBthome(hex('40 3C 09 03')).stopped).toMatch(/dimmer event code 0x09/);
   });
 
   it('a truncated object, a wrong version and an empty payload', () => {
@@ -283,5 +320,31 @@ describe('encodeBthome', () => {
     ).toEqual([{ type: 'dimmer', event: 'rotate_left', index: 0, steps: 3 }]);
     expect(() => encodeBthome([{ id: 0x01, value: 300 }])).toThrow(/does not fit/);
     expect(() => encodeBthome([{ id: 0xb0, value: 1 }])).toThrow(/unknown/);
+  });
+});
+
+describe('BTHome MAC-included flag (device information bit 1)', () => {
+  const key = hex('231d39c1d7cc1ab1aee224cd096db932');
+  const mac = hex('5448e68f80a5');
+  const reversed = Buffer.from(mac).reverse().toString('hex');
+
+  it('plain: the 6 bytes after the info byte are the MAC (reversed), then the objects', () => {
+    const r = decodeBthome(hex(`42 ${reversed} 02C409 03BF13`));
+    expect(r.mac).toBe('54:48:e6:8f:80:a5');
+    expect(r.values.map((v) => [v.metric, v.value])).toEqual([
+      ['temperature', 25],
+      ['humidity', 50.55],
+    ]);
+    expect(() => decodeBthome(hex('42 a5808f'))).toThrow(/MAC is truncated/);
+  });
+
+  it('encrypted: the nonce uses the MAC of the frame, not the address it was heard from', () => {
+    const counter = hex('01000000');
+    const { ciphertext, mic } = encrypt(key, nonce(mac, 0x43, counter), hex('02CA09 03BF13'));
+    const frame = Buffer.concat([hex(`43 ${reversed}`), ciphertext, counter, mic]);
+    const r = decodeBthome(frame, { key, mac: 'de:ad:be:ef:00:01' });
+    expect(r.encrypted).toBe(true);
+    expect(r.counter).toBe(1);
+    expect(r.values.map((v) => v.value)).toEqual([25.06, 50.55]);
   });
 });

@@ -27,6 +27,13 @@ export type BthomeResult = DecodeResult & {
   counter?: number;
   packetId?: number;
   events?: BthomeEvent[];
+  /** The MAC the frame carries when its device-info byte says so (bit 1), as printed. */
+  mac?: string;
+  /**
+   * Why the parse ended before the frame did (an object id or event code this parser does not
+   * know): the values before it are kept, nothing after it is guessed. The caller logs it.
+   */
+  stopped?: string;
 };
 
 export interface BthomeOptions {
@@ -53,24 +60,35 @@ export function decodeBthome(input: Buffer, opts: BthomeOptions = {}): BthomeRes
     encrypted,
     extra: { triggerBased: (info & 0x04) !== 0 },
   };
-  let payload = data.subarray(1);
+  // Bit 1: the device's MAC follows the info byte (reversed), for senders whose radio address is
+  // not their own (a random address, a relay). Encryption then uses this MAC.
+  let body = data.subarray(1);
+  let frameMac: Buffer | undefined;
+  if (info & 0x02) {
+    if (body.length < 6)
+      return fail('BTHome: MAC-included flag set but the MAC is truncated', input);
+    frameMac = Buffer.from(body.subarray(0, 6)).reverse();
+    result.mac = [...frameMac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+    body = body.subarray(6);
+  }
+  let payload = body;
   if (encrypted) {
-    if (data.length < 1 + 1 + 8) {
+    if (body.length < 1 + 8) {
       return fail(`BTHome: encrypted payload too short (${data.length} bytes)`, input);
     }
     if (!opts.key) return fail('BTHome: payload is encrypted and no bind key was given', input);
     if (opts.key.length !== 16) {
       return fail(`BTHome: bind key must be 16 bytes, got ${opts.key.length}`, input);
     }
-    const mac = opts.mac ? parseMac(opts.mac) : null;
+    const mac = frameMac ?? (opts.mac ? parseMac(opts.mac) : null);
     if (!mac)
       return fail('BTHome: decryption needs the device MAC address (aa:bb:cc:dd:ee:ff)', input);
-    const counterBytes = data.subarray(data.length - 8, data.length - 4);
-    const mic = data.subarray(data.length - 4);
+    const counterBytes = body.subarray(body.length - 8, body.length - 4);
+    const mic = body.subarray(body.length - 4);
     const plain = decrypt(
       opts.key,
       nonce(mac, info, counterBytes),
-      data.subarray(1, data.length - 8),
+      body.subarray(0, body.length - 8),
       mic,
     );
     if (!plain) return fail('BTHome decryption failed: wrong bind key or corrupted data', input);
@@ -92,18 +110,20 @@ function parseObjects(payload: Buffer, input: Buffer, result: BthomeResult): voi
     const def = BTHOME_OBJECTS[id];
     const hexId = `0x${id.toString(16).padStart(2, '0')}`;
     if (!def) {
+      // Its length is unknown, so nothing after it can be read: stop, keep what came before.
       const n = result.values.length + (result.events?.length ?? 0);
-      fail(
-        `BTHome: unknown object id ${hexId} at byte ${at}; kept the ${n} value(s) decoded before it`,
-        input,
-        result,
-      );
+      result.stopped = `unknown object id ${hexId} at byte ${at}; kept the ${n} value(s) decoded before it`;
+      return;
     }
     // The format asks for ascending ids; out of order still decodes, but is worth a log line.
     if (id < lastId) extra.outOfOrder = true;
     lastId = id;
     try {
-      readObject(r, id, def, result, eventCount);
+      const stop = readObject(r, id, def, result, eventCount);
+      if (stop) {
+        result.stopped = `object ${hexId} at byte ${at}: ${stop}`;
+        return;
+      }
     } catch (err) {
       if (err instanceof PayloadError)
         fail(`BTHome: object ${hexId}: ${err.message}`, input, result);
@@ -114,15 +134,27 @@ function parseObjects(payload: Buffer, input: Buffer, result: BthomeResult): voi
 
 /**
  * Several objects of one kind in a packet (three temperatures) are told apart by their order, as
- * bthome.io asks: the second and later get extra.instance = 2, 3, ...
+ * bthome.io asks: the second and later get extra.instance = 2, 3, ... Each is its own entity of
+ * the sensor, keyed by the object's name and instance (`temperature`, `temperature_2`, `window`).
  */
 function withInstance(result: BthomeResult, v: DecodedValue): DecodedValue {
   const same = result.values.filter(
     (o) => o.metric === v.metric && o.extra?.sensor === v.extra?.sensor,
   ).length;
   if (same > 0 && v.extra) v.extra.instance = same + 1;
+  const sensor = String(v.extra?.sensor);
+  const base = v.metric === 'state' && NUMERIC_NAMES.has(sensor) ? `${sensor}_binary` : sensor;
+  v.entity = same > 0 ? `${base}_${same + 1}` : base;
   return v;
 }
+
+/**
+ * Names that a measurement and a binary object share (power, moisture, gas): the binary one's
+ * entity takes a suffix, so a plug's "power on" never shares a series with its watts.
+ */
+const NUMERIC_NAMES = new Set(
+  Object.values(BTHOME_OBJECTS).flatMap((d) => (d.kind === 'sensor' ? [d.name] : [])),
+);
 
 function readInt(r: Reader, size: 1 | 2 | 3 | 4, signed: boolean, field: string): number {
   switch (size) {
@@ -143,7 +175,7 @@ function readObject(
   def: ObjectDef,
   result: BthomeResult,
   eventCount: Record<string, number>,
-): void {
+): string | undefined {
   const extra = result.extra as Record<string, unknown>;
   switch (def.kind) {
     case 'sensor': {
@@ -174,11 +206,11 @@ function readObject(
       eventCount[def.name] = index + 1;
       const code = r.u8(`${def.name} event`);
       const names = def.name === 'button' ? BUTTON_EVENTS : DIMMER_EVENTS;
-      const event: BthomeEvent = {
-        type: def.name,
-        event: names[code] ?? `unknown_0x${code.toString(16).padStart(2, '0')}`,
-        index,
-      };
+      const name = names[code];
+      // An event code we do not know is not turned into some made-up event.
+      if (name === undefined)
+        return `${def.name} event code 0x${code.toString(16).padStart(2, '0')} is unknown`;
+      const event: BthomeEvent = { type: def.name, event: name, index };
       if (def.name === 'dimmer') event.steps = r.u8('dimmer steps');
       (result.events ??= []).push(event);
       return;

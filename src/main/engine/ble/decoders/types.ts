@@ -9,6 +9,11 @@ export interface DecodedValue {
   status?: ReadingStatus;
   /** The device's own timestamp, ms since the epoch, when the payload carries one. */
   ts?: number;
+  /**
+   * The entity key, where the format names it (a BTHome object and its instance, `temperature_2`);
+   * absent: the metric's name.
+   */
+  entity?: string;
   extra?: Record<string, unknown>;
 }
 

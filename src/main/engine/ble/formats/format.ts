@@ -2,7 +2,7 @@
  * An advertisement format: how a passive sensor's readings travel in its advertisements (BTHome
  * service data, a vendor's manufacturer data, ...). A format is one module against this interface
  * plus one row in the table (formats/index.ts); the advertisement receiver does the rest (repeats,
- * failure logging, devices, channels, readings, events).
+ * failure logging, devices, entities, readings, events).
  */
 import type { DeviceKind, DeviceSource } from '../../../../shared/model.js';
 import type { Logger } from '../../logging.js';
@@ -33,11 +33,13 @@ export interface FormatEvent {
 }
 
 export interface FormatReport {
-  /** Decoded values; several of one metric become channels (see channels.ts). */
+  /** Decoded values, each an entity of the device (see advert-entities.ts). */
   values: DecodedValue[];
   events?: FormatEvent[];
   /** What the advertisement tells of the device itself. */
   device?: { kind?: DeviceKind; model?: string; manufacturer?: string; firmware?: string };
+  /** Facts that are not readings: a beacon's identity (iBeacon UUID, Eddystone URL), a MAC. */
+  extra?: Record<string, unknown>;
 }
 
 export interface AdvertFormat<S extends object = Record<string, unknown>> {
