@@ -21,6 +21,8 @@ export function metricOf(d: Device | undefined, key: string): Metric | undefined
 export class WearableState {
   readonly latest = new Map<string, { value: number | null; ts: number; metric: Metric }>();
   private fresh = new Map<string, StateReading[]>();
+  /** RR intervals not yet published on the rr topic (apart from fresh: held readings stay). */
+  private rrNew: StateReading[] = [];
   /** The readings the last state message carried (a republished state carries them again). */
   private sent: Record<string, StateReading[]> = {};
 
@@ -39,6 +41,7 @@ export class WearableState {
     if (STATE_FIELDS.has(key)) return;
     const entry: StateReading =
       r.status && r.status !== 'ok' ? [r.ts, r.value, r.status] : [r.ts, r.value];
+    if (r.metric === 'rr_interval') this.rrNew.push(entry);
     const list = this.fresh.get(key);
     if (list) list.push(entry);
     else this.fresh.set(key, [entry]);
@@ -51,18 +54,18 @@ export class WearableState {
   clearFresh(): void {
     this.fresh = new Map();
     this.sent = {};
+    this.rrNew = [];
   }
 
   hasFresh(): boolean {
     return this.fresh.size > 0;
   }
 
-  /** The RR intervals since the last state (oldest first), for the rr topic. */
+  /** The RR intervals not published yet (oldest first), for the rr topic; then forgotten. */
   rr(): { ts: number; rr_intervals: (number | null)[]; timestamps: number[] } | undefined {
-    const all: StateReading[] = [];
-    for (const [key, list] of this.fresh)
-      if (this.latest.get(key)?.metric === 'rr_interval') all.push(...list);
+    const all = this.rrNew;
     if (!all.length) return undefined;
+    this.rrNew = [];
     return {
       ts: Math.max(...all.map((x) => x[0])),
       rr_intervals: all.map((x) => x[1]),
