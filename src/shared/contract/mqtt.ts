@@ -61,6 +61,14 @@ export const mqttRequests = {
       })
       .strict(),
   ),
+  /**
+   * Forgets a smart-home device (Home Assistant discovery, Zigbee2MQTT, ...): it leaves the device
+   * list, its stored readings stay, and it is not added again until its source announces it anew
+   * (a changed or a new announcement, not the same retained one).
+   */
+  forgetSmartHomeDevice: method<{ id: string }>()(
+    z.object({ id: z.string().min(1).max(300) }).strict(),
+  ),
 };
 
 export const mqttEvents = {

@@ -11,6 +11,7 @@ import {
   ORIGIN_ABBREVIATIONS,
   SHARED_OPTIONS,
 } from './abbreviations.js';
+import type { EntityCategory } from '../../../../shared/model.js';
 import type { CompiledTemplate } from './template.js';
 import { isObject, type Json } from '../json.js';
 
@@ -70,11 +71,14 @@ export interface HaEntity {
     area?: string;
   };
   name: string;
+  /** From its `entity_category`: a config or diagnostic entity is never the device's value. */
+  category: EntityCategory;
   /** The expanded config. */
   c: Json;
   templates: Map<string, CompiledTemplate>;
   /** Why a template of this entity cannot be evaluated (the entity is shown, not executed). */
   unsupported?: string;
+  /** One per topic (a topic listed twice is one, as in Home Assistant); empty: always available. */
   availability: HaAvailability[];
   availabilityMode: 'all' | 'any' | 'latest';
 }
