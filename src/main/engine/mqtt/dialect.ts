@@ -125,7 +125,11 @@ export interface DialectHost {
   shadowsChanged(): void;
   /** Bad input: logged once per topic and kind of problem (the reason up to a colon); never thrown. */
   bad(topic: string, reason: string, detail?: Record<string, unknown>): void;
-  maxPayloadBytes(): number;
+  /**
+   * The largest payload accepted on `topic` (the MQTT layer's cap for its family: Zigbee2MQTT's
+   * device list and discovery configs may be larger than states); without a topic, a state's.
+   */
+  maxPayloadBytes(topic?: string): number;
   now(): number;
 }
 

@@ -15,6 +15,7 @@ import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
 import type { DialectHost, SmartHomeDialect } from './dialect.js';
 import { EntityStates } from './entity-states.js';
+import { payloadCap } from './payload-caps.js';
 
 export interface SmartHomeOptions {
   /** The broker connection the devices are found and commanded through. */
@@ -242,7 +243,10 @@ export class SmartHomeService implements SmartHomeApi {
         for (const d of others) d.dropShadowed?.();
       },
       bad: (topic, reason, detail) => this.bad(topic, reason, detail),
-      maxPayloadBytes: () => ctx.settings.get().mqtt.maxPayloadBytes,
+      maxPayloadBytes: (topic) =>
+        topic === undefined
+          ? ctx.settings.get().mqtt.maxPayloadBytes
+          : payloadCap(topic, ctx.settings.get().mqtt).max,
       now: () => ctx.ports.clock.now(),
     };
   }

@@ -122,7 +122,7 @@ export class HaDialect implements SmartHomeDialect {
   }
 
   private onConfig(topic: string, buf: Buffer): void {
-    if (buf.length > this.host.maxPayloadBytes()) {
+    if (buf.length > this.host.maxPayloadBytes(topic)) {
       this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return;
     }

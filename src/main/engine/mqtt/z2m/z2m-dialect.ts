@@ -119,7 +119,7 @@ export class Z2mDialect implements SmartHomeDialect {
   }
 
   private parse(topic: string, buf: Buffer): unknown {
-    if (buf.length > this.host.maxPayloadBytes()) {
+    if (buf.length > this.host.maxPayloadBytes(topic)) {
       this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return undefined;
     }
