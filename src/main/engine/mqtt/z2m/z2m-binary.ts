@@ -7,7 +7,8 @@
  * "on"). Two things override it, because a few definitions disagree with the property's documented
  * meaning: `contact` is true (or "ON") while the contact is closed, whatever value_on says; and a
  * value that is a word (OPEN, CLOSE, LOCK, UNLOCK) means that word, so a lock's value_on LOCK is
- * "locked" (0 in the lock class, whose "on" is unlocked).
+ * "locked" (0 in the lock class, whose "on" is unlocked), and its counterpart the opposite word
+ * ("lock1" against "unlock" is locked).
  */
 import { BINARY_CLASS_WORDS } from '../../../../shared/binary-classes.js';
 /** The part of an expose this reads (see z2m-parse.ts). */
@@ -56,6 +57,13 @@ const WORDS: Readonly<Record<string, string>> = {
   unlocked: 'unlocked',
 };
 
+const OPPOSITE: Readonly<Record<string, string>> = {
+  open: 'closed',
+  closed: 'open',
+  locked: 'unlocked',
+  unlocked: 'locked',
+};
+
 const wordOf = (v: unknown): string | undefined =>
   typeof v === 'string' ? WORDS[v.toLowerCase()] : undefined;
 
@@ -84,7 +92,8 @@ export function binaryMeaning(f: BinaryExpose, name: string, inLock = false): Bi
     if (v !== on && v !== off) return undefined;
     if (contactMade && (typeof v === 'boolean' || v === 'ON' || v === 'OFF'))
       return v === true || v === 'ON' ? 0 : 1;
-    const w = wordOf(v);
+    // A word means itself; a value that is not one, next to one that is, means the opposite.
+    const w = wordOf(v) ?? OPPOSITE[wordOf(v === on ? off : on) ?? ''];
     if (w && classWords) {
       if (w === classWords[0]) return 1;
       if (w === classWords[1]) return 0;
