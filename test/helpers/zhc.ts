@@ -34,6 +34,8 @@ export interface ZhcDefinition {
   vendor: string;
   description: string;
   exposes: ExposeJson[];
+  /** The options Zigbee2MQTT lists with it (calibrations, timeouts), as JSON. */
+  options: unknown[];
   /** Its exposes came from a function of the device. */
   dynamic: boolean;
 }
@@ -43,6 +45,7 @@ interface RawDefinition {
   vendor: string;
   description: string;
   exposes: unknown[] | ((device: unknown, options: unknown) => unknown[]);
+  options?: unknown[];
 }
 
 interface Zhc {
@@ -75,6 +78,7 @@ export function zhcDefinitions(): {
         vendor: d.vendor,
         description: d.description,
         exposes: JSON.parse(JSON.stringify(list)) as ExposeJson[],
+        options: JSON.parse(JSON.stringify(d.options ?? [])) as unknown[],
         dynamic,
       });
     } catch {
@@ -108,7 +112,7 @@ export function bridgeEntry(def: ZhcDefinition, n: number, friendlyName: string)
       description: def.description,
       exposes: def.exposes,
       supports_ota: false,
-      options: [],
+      options: def.options,
       icon: null,
     },
     power_source: router ? 'Mains (single phase)' : 'Battery',
@@ -119,7 +123,32 @@ export function bridgeEntry(def: ZhcDefinition, n: number, friendlyName: string)
     interview_completed: true,
     interview_state: 'SUCCESSFUL',
     manufacturer: def.vendor,
-    endpoints: {},
+    endpoints: {
+      1: {
+        bindings: [
+          {
+            cluster: 'genOnOff',
+            target: { type: 'endpoint', endpoint: 1, ieee_address: '0x00124b0024c2a1b0' },
+          },
+        ],
+        // What Zigbee2MQTT configured for the first values it reports (a typical interview).
+        configured_reportings: propertiesOf(def.exposes)
+          .filter((e) => e.type === 'numeric')
+          .slice(0, 3)
+          .map((e) => ({
+            cluster: `ms${(e.name ?? 'value').replace(/(^|_)(\w)/g, (_m, _u, c: string) => c.toUpperCase())}`,
+            attribute: 'measuredValue',
+            minimum_report_interval: 10,
+            maximum_report_interval: 3600,
+            reportable_change: 100,
+          })),
+        clusters: {
+          input: ['genBasic', 'genIdentify', ...(router ? ['genOnOff', 'genLevelCtrl'] : [])],
+          output: ['genOta'],
+        },
+        scenes: [],
+      },
+    },
   };
 }
 
