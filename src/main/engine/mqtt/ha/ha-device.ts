@@ -75,7 +75,10 @@ export function devicePatch(
       binaryClass = ent.binaryClass;
     }
   }
-  const kinds = new Set<string>(list.map((e) => e.component));
+  // What the device is comes from its primary entities (a sensor with a config switch for its
+  // LED is a sensor); only a device with nothing else is named after its settings.
+  const primary = list.filter((e) => e.category === 'primary');
+  const kinds = new Set<string>((primary.length ? primary : list).map((e) => e.component));
   const info = list.find((e) => e.device.name) ?? list[0];
   const availabilityNow = availabilityOf(entities, entities.length > 0);
   const patch: DevicePatch = {
