@@ -22,11 +22,9 @@ async function command(deviceId: string, entity: string, state: string) {
   return home.te.engine.request('sendCommand', { deviceId, entity, command: { state } });
 }
 
-/** The power sensor's latest value (keyed by its entity once latest is kept per entity). */
+/** The power sensor's latest value: latest values are keyed by entity. */
 const POWER = 'sensor/plug_7c9e/power';
-const power = (d: Device | undefined) =>
-  (d?.latest as Record<string, { value: number | null } | undefined> | undefined)?.[POWER]?.value ??
-  d?.latest.power?.value;
+const power = (d: Device | undefined) => d?.latest[POWER]?.value;
 
 /** Waits until `pred` holds for the device, then reads it through the contract (getDevice). */
 async function until(id: string, what: string, pred: (d: Device) => boolean): Promise<Device> {

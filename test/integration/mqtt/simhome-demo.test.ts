@@ -8,6 +8,7 @@ import { freePort } from '../../helpers/ports.js';
 import { startMosquitto, type Mosquitto } from '../../helpers/mosquitto.js';
 import {
   device,
+  latestOf,
   smartHomeComposition,
   smartHomeEngine,
   waitFor,
@@ -55,11 +56,11 @@ describe('scripted smart home (the --simulate home)', () => {
       setpoint: { min: 5, max: 30, step: 0.5 },
       modes: ['off', 'heat', 'auto'],
     });
-    await waitFor('first values', () => device(te, 'sim_living_sensor')?.latest.humidity);
-    expect(device(te, 'sim_living_sensor')?.latest).toMatchObject({
-      temperature: { value: 21 },
-      humidity: { value: 50 },
-    });
+    await waitFor('first values', () => latestOf(device(te, 'sim_living_sensor'), 'humidity'));
+    const sensor = device(te, 'sim_living_sensor');
+    expect([latestOf(sensor, 'temperature')?.value, latestOf(sensor, 'humidity')?.value]).toEqual([
+      21, 50,
+    ]);
     // The simulated devices are well-formed: nothing was refused.
     expect(warnings(te, undefined, 'mqtt.smarthome')).toEqual([]);
   });
@@ -74,15 +75,15 @@ describe('scripted smart home (the --simulate home)', () => {
     sim.tick();
     sim.tick();
     await waitFor('door open', () => door()?.state === 'ON');
-    expect(device(te, 'sim_front_door')?.latest.state?.value).toBe(1);
+    expect(latestOf(device(te, 'sim_front_door'), 'state')?.value).toBe(1);
     sim.tick();
     await waitFor('door closed again', () => door()?.state === 'OFF');
     const t4 = Math.round((21 + 1.5 * Math.sin(4 / 12)) * 10) / 10;
     await waitFor(
       'sensor drift',
-      () => device(te, 'sim_living_sensor')?.latest.temperature?.value === t4,
+      () => latestOf(device(te, 'sim_living_sensor'), 'temperature')?.value === t4,
     );
-    await waitFor('motion', () => device(te, '0x00158d0004a5b604')?.latest.illuminance);
+    await waitFor('motion', () => latestOf(device(te, '0x00158d0004a5b604'), 'illuminance'));
   });
 });
 

@@ -156,10 +156,7 @@ export function applyState(e: HaEntity, role: Role, payload: string): StateUpdat
       const n = toNumber(v);
       if (m && n === undefined) return { error: `not a number: ${pyStr(v).slice(0, 60)}` };
       if (!m) return { patch: { value: pyStr(v) } };
-      const reading = { mapping: m, value: m.convert(n!) };
-      // A value no metric names is shown from the entity's state until latest is kept per entity.
-      if (m.metric === 'generic') return { reading, patch: { value: n, unit: m.unit } };
-      return { reading };
+      return { reading: { mapping: m, value: m.convert(n!) } };
     }
     case 'binary': {
       const on = c.payload_on ?? 'ON';

@@ -12,9 +12,9 @@ import { toNumber, toPercent } from '../metric-map.js';
 import type { Feature, Z2mDevice } from './z2m-parse.js';
 
 export interface Z2mStateUpdate {
-  /** Entity states by key: the controls', and each non-numeric (or 'generic') property's. */
+  /** Entity states by key: the controls', and each binary, enum, text or object property's. */
   states: Record<string, Json>;
-  /** Readings, the device's primary values last. */
+  /** Readings: one per numeric or binary property present, keyed by the property. */
   values: DialectValue[];
   errors: string[];
   /** Properties the exposes do not name. */
@@ -49,7 +49,6 @@ function numOf(s: Json, f: Feature | undefined): number | undefined {
 export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
   const out: Z2mStateUpdate = { states: {}, values: [], errors: [], unknown: [] };
   readControls(dev, s, out);
-  const primary: DialectValue[] = [];
   for (const key of Object.keys(s)) {
     const p = dev.props.get(key);
     if (!p) {
@@ -58,21 +57,16 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
     }
     const v = s[key];
     if (v === undefined || v === null || !p.published) continue;
-    // Until the registry keeps a latest value per entity, the primary one must be folded last.
-    const to = p.category === 'primary' ? primary : out.values;
     if (p.type === 'numeric') {
       const n = toNumber(v);
       const m = p.mapping!;
       if (n === undefined) out.errors.push(`wrong type for ${key}: ${shown(v)} (a number)`);
-      else {
-        to.push({ entity: key, metric: m.metric, value: m.convert(n), unit: m.unit });
-        if (m.metric === 'generic') out.states[key] = { value: n, unit: m.unit };
-      }
+      else out.values.push({ entity: key, metric: m.metric, value: m.convert(n), unit: m.unit });
     } else if (p.type === 'binary') {
       const c = p.binary!.read(v);
       if (c === undefined) out.errors.push(`unexpected ${key}: ${shown(v)}`);
       else {
-        to.push({ entity: key, metric: 'state', value: c, unit: '' });
+        out.values.push({ entity: key, metric: 'state', value: c, unit: '' });
         out.states[key] = { state: c ? 'ON' : 'OFF' };
       }
     } else if (p.type === 'enum' || p.type === 'text') {
@@ -80,7 +74,6 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
       else out.errors.push(`wrong type for ${key}: ${shown(v)} (text)`);
     } else out.states[key] = { value: JSON.stringify(v).slice(0, 2000) };
   }
-  for (const v of primary) out.values.push(v);
   return out;
 }
 
