@@ -28,6 +28,7 @@ const EXPECTED: Record<string, string> = {
   '0x0c4314fffe2c3d02': 'switch',
   '0x84fd27fffe3e4f03': 'climate',
   '0x00158d0004a5b604': 'sensor',
+  '0x00158d0005c6d705': 'binary_sensor',
 };
 
 let broker: Mosquitto;
@@ -76,8 +77,13 @@ describe('scripted smart home (the --simulate home)', () => {
     sim.tick();
     await waitFor('door open', () => door()?.state === 'ON');
     expect(latestOf(device(te, 'sim_front_door'), 'state')?.value).toBe(1);
+    // The Zigbee2MQTT back door says contact: false, which is open: 1 in the door class.
+    const back = () => device(te, '0x00158d0005c6d705');
+    await waitFor('back door open', () => latestOf(back(), 'state')?.value === 1);
+    expect(back()?.binaryClass).toBe('door');
     sim.tick();
     await waitFor('door closed again', () => door()?.state === 'OFF');
+    await waitFor('back door closed', () => latestOf(back(), 'state')?.value === 0);
     const t4 = Math.round((21 + 1.5 * Math.sin(4 / 12)) * 10) / 10;
     await waitFor(
       'sensor drift',
