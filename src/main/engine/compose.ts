@@ -16,6 +16,7 @@ import { HaDialect } from './mqtt/ha/ha-dialect.js';
 import { Z2mDialect } from './mqtt/z2m/z2m-dialect.js';
 import { WearableBridge } from './mqtt/bridge.js';
 import { GatewayPeers } from './mqtt/gateways.js';
+import { GatewayOwners } from './mqtt/owners.js';
 import { BleService, type BleServiceOptions } from './ble/service.js';
 import { nobleRadio } from './ble/noble-loader.js';
 import { RulesService, type RulesOptions } from './rules/rules-service.js';
@@ -52,6 +53,7 @@ export interface Services {
   mqtt: MqttService;
   smarthome: SmartHomeService;
   ble: BleService;
+  owners: GatewayOwners;
   bridge: WearableBridge;
   gateways: GatewayPeers;
   rules: RulesService;
@@ -74,10 +76,13 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
     scheduler,
     history,
   });
-  const bridge = new WearableBridge(ctx, { mqtt, ble });
-  const gateways = new GatewayPeers(ctx, mqtt);
+  // One owner per wearable among the gateways on the broker: it alone bridges the wearable, and a
+  // gateway that hears a wearable itself stores its own readings, never a peer's relayed ones.
+  const owners = new GatewayOwners(ctx, mqtt);
+  const bridge = new WearableBridge(ctx, { mqtt, ble, owners });
+  const gateways = new GatewayPeers(ctx, mqtt, owners);
   const rules = new RulesService(ctx, { ...o.rules, history, ble, mqtt, smarthome });
-  return { history, scheduler, mqtt, smarthome, ble, bridge, gateways, rules };
+  return { history, scheduler, mqtt, smarthome, ble, owners, bridge, gateways, rules };
 }
 
 /** The services as the engine takes them (it orders them by their dependencies). */
@@ -87,6 +92,7 @@ export const serviceList = (s: Services): EngineService[] => [
   s.mqtt,
   s.smarthome,
   s.ble,
+  s.owners,
   s.bridge,
   s.gateways,
   s.rules,

@@ -67,6 +67,7 @@ describe('service start order', () => {
         'mqtt',
         'smarthome',
         'ble',
+        'owners',
         'bridge',
         'gateways',
         'rules',

@@ -54,13 +54,22 @@ describe('several gateways on one broker', () => {
       gateway: 'gw-a',
     });
 
-    // gw-b sees the band itself too: one device, both gateways, and the same reading stored once.
+    // gw-b hears the band itself too: one device, both gateways. gw-b keeps its own readings of
+    // it and takes none of gw-a's any more (it would store each beat twice, stamped twice).
     b.engine.devices.upsert({ ...device, gateways: ['gw-b'] });
-    b.engine.readings.publish([reading(80, t0)]);
+    b.engine.readings.publish([reading(81, t0 + 500)]);
     a.engine.readings.publish([reading(82, t0 + 1000)]);
-    await until(() => relayed.some((r) => r.value === 82), 10_000, 'second relay');
+    // A wearable only gw-a hears, published after: once it is relayed, so was the 82 before it.
+    const OTHER = 'aa:bb:cc:dd:ee:04';
+    a.engine.devices.upsert({ ...device, id: OTHER, name: 'Other', gateways: ['gw-a'] });
+    a.engine.readings.publish([{ ...reading(60, t0 + 1000), deviceId: OTHER }]);
+    await until(() => relayed.some((r) => r.deviceId === OTHER), 10_000, 'second relay');
+    expect(relayed.some((r) => r.value === 82)).toBe(false);
     expect(b.engine.devices.get(BAND)!.gateways.sort()).toEqual(['gw-a', 'gw-b']);
     expect(b.engine.devices.list().filter((d) => d.id === BAND)).toHaveLength(1);
+    // Both hear it with no signal known: the smaller gateway id owns it, in both views.
+    expect(a.owners!.ownerOf(BAND)).toBe('gw-a');
+    await until(() => b.owners!.ownerOf(BAND) === 'gw-a', 10_000, 'owner at gw-b');
 
     const history = b.history!;
     history.flush();
@@ -70,14 +79,19 @@ describe('several gateways on one broker', () => {
       from: t0 - 1,
       to: t0 + 2000,
     });
+    // 80 relayed while gw-b did not hear the band, then its own 81; never gw-a's 82.
     expect(stats).toMatchObject({ ok: true, value: { count: 2 } });
 
-    // A gateway ignores its own states: gw-a relayed nothing back to itself.
+    // Only the owner publishes the band: gw-b's readings of it reach no other gateway (a wearable
+    // only gw-b hears, published after, shows when they would have arrived).
     const aRelayed: Reading[] = [];
     a.engine.readings.subscribe((rs) => aRelayed.push(...rs.filter((r) => r.gateway)));
     b.engine.readings.publish([reading(90, t0 + 5000)]);
-    await until(() => aRelayed.some((r) => r.value === 90), 10_000, 'relay to gw-a');
-    expect(aRelayed.every((r) => r.gateway === 'gw-b')).toBe(true);
+    const THIRD = 'aa:bb:cc:dd:ee:05';
+    b.engine.devices.upsert({ ...device, id: THIRD, name: 'Third', gateways: ['gw-b'] });
+    b.engine.readings.publish([{ ...reading(62, t0 + 6000), deviceId: THIRD }]);
+    await until(() => aRelayed.some((r) => r.deviceId === THIRD), 10_000, 'relay to gw-a');
+    expect(aRelayed.every((r) => r.gateway === 'gw-b' && r.deviceId === THIRD)).toBe(true);
   });
 
   it("marks a remote wearable offline when its only gateway's will says offline", async () => {

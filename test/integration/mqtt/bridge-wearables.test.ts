@@ -132,4 +132,59 @@ describe('bridge to Home Assistant', () => {
     await nextMessage(w, CONFIG);
     expect(seen.filter((t) => t.includes('z2m_lamp'))).toEqual([]);
   });
+
+  it('bridges each entity of a wearable (unique ids unchanged where the entity is its metric) and every RR interval', async () => {
+    const { e, w } = await setup();
+    strap(e);
+    await nextMessage(w, CONFIG);
+    const ts = Date.UTC(2026, 10, 25, 20, 0, 0);
+    const at = (value: number, t: number, metric: Reading['metric'], entity?: string) => ({
+      ...hr(value, t),
+      metric,
+      unit: metric === 'rr_interval' ? 'ms' : metric === 'temperature' ? '°C' : 'bpm',
+      ...(entity ? { entity } : {}),
+    });
+    const withProbe = nextMessage(w, CONFIG, (p) => p.includes('temperature_2'));
+    const rr = nextMessage(w, 'homebeat/gw-a/aa_bb_cc_dd_ee_01/rr');
+    const stateMsg = nextMessage(w, STATE, (p) => p.includes('temperature_2'));
+    // One notification's three RR intervals, each its own reading with its own time, and two
+    // skin temperature probes: two entities measuring one metric.
+    e.engine.readings.publish([
+      hr(72, ts),
+      at(800, ts - 1630, 'rr_interval'),
+      at(810, ts - 820, 'rr_interval'),
+      at(820, ts, 'rr_interval'),
+      at(36.5, ts, 'temperature'),
+      at(36.1, ts, 'temperature', 'temperature_2'),
+    ]);
+    const config = JSON.parse(await withProbe) as { components: Record<string, unknown> };
+    const c = (key: string) => config.components[`aa_bb_cc_dd_ee_01_${key}`];
+    expect(c('heart_rate')).toMatchObject({ unique_id: 'homebeat_aa_bb_cc_dd_ee_01_heart_rate' });
+    expect(c('temperature')).toMatchObject({
+      unique_id: 'homebeat_aa_bb_cc_dd_ee_01_temperature',
+      value_template: '{{ value_json.temperature }}',
+    });
+    expect(c('temperature_2')).toMatchObject({
+      unique_id: 'homebeat_aa_bb_cc_dd_ee_01_temperature_2',
+      value_template: '{{ value_json.temperature_2 }}',
+      device_class: 'temperature',
+      unit_of_measurement: '°C',
+    });
+    expect(c('rr_interval')).toMatchObject({
+      json_attributes_topic: 'homebeat/gw-a/aa_bb_cc_dd_ee_01/rr',
+    });
+    expect(JSON.parse(await rr)).toEqual({
+      ts,
+      rr_intervals: [800, 810, 820],
+      timestamps: [ts - 1630, ts - 820, ts],
+    });
+    const state = JSON.parse(await stateMsg) as Record<string, unknown>;
+    expect(state).toMatchObject({
+      temperature: 36.5,
+      temperature_2: 36.1,
+      rr_interval: 820,
+      metrics: { temperature_2: 'temperature' },
+    });
+    expect((state.readings as Record<string, unknown[]>).rr_interval).toHaveLength(3);
+  });
 });

@@ -7,6 +7,7 @@ import { HistoryService } from '../../../src/main/engine/history/history-service
 import { BleService, type BleServiceOptions } from '../../../src/main/engine/ble/service.js';
 import { WearableBridge } from '../../../src/main/engine/mqtt/bridge.js';
 import { GatewayPeers } from '../../../src/main/engine/mqtt/gateways.js';
+import { GatewayOwners } from '../../../src/main/engine/mqtt/owners.js';
 import type { EngineContext, EngineService } from '../../../src/main/engine/context.js';
 import type { Settings } from '../../../src/shared/settings.js';
 import type { MqttStatus } from '../../../src/shared/contract/index.js';
@@ -16,6 +17,7 @@ export interface MqttServices {
   mqtt: MqttService;
   history?: HistoryService;
   ble?: BleService;
+  owners?: GatewayOwners;
   bridge?: WearableBridge;
   gateways?: GatewayPeers;
 }
@@ -55,10 +57,12 @@ export function mqttServices(
     history,
   });
   const ble = opts.ble ? new BleService(ctx, opts.ble) : undefined;
-  const bridge = opts.bridge ? new WearableBridge(ctx, { mqtt, ble }) : undefined;
-  const gateways = opts.gateways ? new GatewayPeers(ctx, mqtt) : undefined;
-  const list = [history, ble, mqtt, bridge, gateways].filter((s) => s !== undefined);
-  return { mqtt, history, ble, bridge, gateways, list };
+  // As in production: the bridge and the peers share the election of one owner per wearable.
+  const owners = opts.bridge || opts.gateways ? new GatewayOwners(ctx, mqtt) : undefined;
+  const bridge = opts.bridge ? new WearableBridge(ctx, { mqtt, ble, owners }) : undefined;
+  const gateways = opts.gateways ? new GatewayPeers(ctx, mqtt, owners) : undefined;
+  const list = [history, ble, mqtt, owners, bridge, gateways].filter((s) => s !== undefined);
+  return { mqtt, history, ble, owners, bridge, gateways, list };
 }
 
 /** A real engine with the MQTT service (and what `opts` adds), configured before it starts. */
@@ -86,11 +90,12 @@ export async function startMqttEngine(
     mqtt: { hasPassword: opts.password !== undefined, ...opts.mqtt },
   });
   await te.engine.start();
-  const { mqtt: mqttSvc, history, ble, bridge, gateways } = built!;
+  const { mqtt: mqttSvc, history, ble, owners, bridge, gateways } = built!;
   return Object.assign(te, {
     mqtt: mqttSvc,
     history,
     ble,
+    owners,
     bridge,
     gateways,
     async waitMqtt(pred: (s: MqttStatus) => boolean, timeoutMs = 10_000, since?: number) {

@@ -44,17 +44,23 @@ export function useBroker() {
      */
     async engine(
       gatewayId: string,
-      extra: Pick<MqttComposeOptions, 'history' | 'ble'> = {},
+      extra: Pick<MqttComposeOptions, 'history' | 'ble'> & { port?: number } = {},
     ): Promise<MqttEngine> {
+      const { port, ...services } = extra;
       const e = await startMqttEngine({
-        ...extra,
+        ...services,
         gatewayId,
-        mqtt: brokerSettings(broker!),
+        // `port`: another way to the broker (a proxy a test cuts to kill this gateway's link).
+        mqtt: brokerSettings(port === undefined ? broker! : { port }),
         bridge: true,
         gateways: true,
       });
       open.push(e);
       return e;
+    },
+    /** The broker's port (for a proxy in front of it). */
+    get port(): number {
+      return broker!.port;
     },
     /** A plain client of the test's side of the broker, closed after the test. */
     async client(): Promise<MqttClient> {

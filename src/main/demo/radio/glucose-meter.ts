@@ -59,6 +59,15 @@ export class GlucoseMeter extends SimPeripheral {
     return r;
   }
 
+  /**
+   * A battery change or a reset: numbering starts again at 1, and the stored records are gone
+   * (as most meters lose them), unless `keepRecords`.
+   */
+  restartSequence(keepRecords = false): void {
+    this.nextSeq = 1;
+    if (!keepRecords) this.records.splice(0);
+  }
+
   override onDisconnect(): void {
     this.transferring = false;
   }

@@ -4,6 +4,7 @@ import type { HistoryApi } from '../services.js';
 import { decodeCharacteristic, DecodeError, type DecodedValue } from './decoders/index.js';
 import { guarded, unref } from './gatt.js';
 import { toReadings } from './readings.js';
+import { formatCursor, isNew, parseCursor, restarted, type RecordCursor } from './record-cursor.js';
 import type { GattCharacteristic } from './radio.js';
 
 export const RACP = '2a52';
@@ -23,11 +24,31 @@ const RESPONSE: Record<number, string> = {
   9: 'operand not supported',
 };
 
+/** A stored record as it arrived: its values and its time (the device's, where it gave one). */
+interface StoredRecord {
+  values: DecodedValue[];
+  ts?: number;
+}
+
 interface Transfer {
-  records: Map<number, DecodedValue[]>;
+  records: Map<number, StoredRecord>;
+  /** The device answered "no records found". */
+  none: boolean;
   finish: (err?: Error) => void;
   touch: () => void;
 }
+
+/** What one RACP request brought: the records, whether there were none, or why it stopped. */
+interface Outcome {
+  records: Map<number, StoredRecord>;
+  none: boolean;
+  failure: unknown;
+}
+
+/** Report stored records: all; the last; or those with sequence number >= n (filter type 1). */
+const REPORT_ALL = Buffer.from([0x01, 0x01]);
+const REPORT_LAST = Buffer.from([0x01, 0x06]);
+const reportFrom = (n: number) => Buffer.from([0x01, 0x03, 0x01, n & 0xff, (n >> 8) & 0xff]);
 
 export interface RecordSyncOptions {
   ctx: EngineContext;
@@ -45,12 +66,17 @@ export interface RecordSyncOptions {
  * in one history transaction, and only then publishes. A transfer cut short commits what arrived
  * (records come in sequence order), so the next one resumes right after it: nothing lost, nothing
  * twice.
+ *
+ * A device whose sequence restarts (battery change, reset) would have nothing "after the cursor"
+ * for ever: when it reports no records there, its last record is asked for, and a lower number,
+ * or the cursor's number with another time, is a restart (record-cursor.ts). Then all its records
+ * are fetched and those newer than anything imported before are imported, once.
  */
 export class RecordSync {
   private transfer: Transfer | null = null;
   private running: Promise<number> | null = null;
   /** Without a history service nothing is persisted; this only avoids re-publishing in-process. */
-  private memCursor: number | undefined;
+  private memCursor: RecordCursor | undefined;
   /** Set when the device announced a new record outside a transfer. */
   pending = false;
 
@@ -81,24 +107,27 @@ export class RecordSync {
       return;
     }
     if (seq === undefined) return;
+    const ts = values.find((v) => v.ts !== undefined)?.ts;
     if (this.transfer) {
-      this.transfer.records.set(seq, values);
+      this.transfer.records.set(seq, { values, ts });
       this.transfer.touch();
-    } else if (seq > (this.cursor() ?? -1)) {
-      // A live measurement: fetched through the RACP like any other, so the cursor stays exact.
-      this.pending = true;
+      return;
     }
+    // A live measurement: fetched through the RACP like any other, so the cursor stays exact. A
+    // newer one with a number not after the cursor's says the sequence restarted.
+    const c = this.cursor();
+    const newest = c?.max ?? c?.ts;
+    if (!c || seq > c.seq || (ts !== undefined && newest !== undefined && ts > newest))
+      this.pending = true;
   }
 
-  cursor(): number | undefined {
+  cursor(): RecordCursor | undefined {
     const history = this.o.history;
     if (!history) return this.memCursor;
-    const v = history.getCursor(this.o.deviceId, CURSOR_KEY);
-    const n = v === undefined ? NaN : Number(v);
-    return Number.isFinite(n) ? n : undefined;
+    return parseCursor(history.getCursor(this.o.deviceId, CURSOR_KEY));
   }
 
-  /** Runs one transfer (or joins the running one); resolves with the records committed. */
+  /** Runs one sync (or joins the running one); resolves with the records committed. */
   sync(racp: GattCharacteristic, signal: AbortSignal): Promise<number> {
     if (this.running) return this.running;
     this.pending = false;
@@ -109,9 +138,53 @@ export class RecordSync {
   }
 
   private async run(racp: GattCharacteristic, signal: AbortSignal): Promise<number> {
-    const { clock } = this.o.ctx.ports;
     const cursor = this.cursor();
-    const records = new Map<number, DecodedValue[]>();
+    const got = await this.request(racp, cursor ? reportFrom(cursor.seq + 1) : REPORT_ALL, signal);
+    if (got.failure || !got.none || !cursor || cursor.seq === 0) return this.settle(got, cursor);
+    // Nothing after the cursor: nothing new, or a sequence that started again below it.
+    const last = await this.request(racp, REPORT_LAST, signal);
+    if (last.failure) return this.settle(last, cursor);
+    const [seq, rec] = [...last.records][0] ?? [];
+    const empty = last.none || seq === undefined;
+    if (!empty && !restarted(cursor, { seq, ts: rec?.ts })) return 0;
+    const before = cursor.max ?? cursor.ts;
+    const epoch: RecordCursor = { seq: 0, max: before, floor: before };
+    this.o.log.info('stored record sequence restarted', {
+      device: this.o.deviceId,
+      cursor: cursor.seq,
+      last: empty ? null : seq,
+    });
+    if (empty) {
+      // Nothing stored yet since the restart: remember it, so the next record (number 1) counts.
+      this.save([], epoch);
+      return 0;
+    }
+    return this.settle(await this.request(racp, REPORT_ALL, signal), epoch);
+  }
+
+  /** Commits what arrived; a transfer cut short is logged and rethrown after the commit. */
+  private settle(got: Outcome, cursor: RecordCursor | undefined): number {
+    const committed = this.commit(got.records, cursor);
+    if (got.failure) {
+      this.o.log.info('record transfer cut short; resumes from the last committed record', {
+        device: this.o.deviceId,
+        committed,
+        error: got.failure instanceof Error ? got.failure.message : String(got.failure),
+      });
+      throw got.failure;
+    }
+    return committed;
+  }
+
+  /** One RACP request and the records it brings, until the device's response code. */
+  private async request(
+    racp: GattCharacteristic,
+    request: Buffer,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
+    const { clock } = this.o.ctx.ports;
+    const records = new Map<number, StoredRecord>();
+    let t!: Transfer;
     const done = new Promise<void>((resolve, reject) => {
       let timer: unknown = null;
       const finish = (err?: Error) => {
@@ -128,17 +201,12 @@ export class RecordSync {
       };
       const onAbort = () => finish(new Error('link lost during record transfer'));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.transfer = { records, finish, touch };
+      t = { records, none: false, finish, touch };
+      this.transfer = t;
       touch();
     });
     // Awaited below; this only keeps a rejection before that point from counting as unhandled.
     done.catch(() => undefined);
-    // Report stored records: all, or those with sequence number >= cursor + 1 (filter type 1).
-    const next = cursor === undefined ? undefined : cursor + 1;
-    const request =
-      next === undefined
-        ? Buffer.from([0x01, 0x01])
-        : Buffer.from([0x01, 0x03, 0x01, next & 0xff, (next >> 8) & 0xff]);
     let failure: unknown = null;
     try {
       await guarded(racp.write(request, false), 'RACP write', this.o.idleMs, signal, clock);
@@ -147,16 +215,7 @@ export class RecordSync {
       this.transfer?.finish();
       failure = err;
     }
-    const committed = this.commit(records, cursor);
-    if (failure) {
-      this.o.log.info('record transfer cut short; resumes from the last committed record', {
-        device: this.o.deviceId,
-        committed,
-        error: failure instanceof Error ? failure.message : String(failure),
-      });
-      throw failure;
-    }
-    return committed;
+    return { records, none: t.none, failure };
   }
 
   private onRacp(data: Buffer): void {
@@ -164,6 +223,7 @@ export class RecordSync {
     if (!t) return;
     if (data[0] === 0x06 && data[2] === 0x01) {
       const code = data[3] ?? 0;
+      t.none = code === 6;
       if (code === 1 || code === 6) t.finish();
       else t.finish(new Error(`RACP: ${RESPONSE[code] ?? `response code ${code}`}`));
     } else {
@@ -175,31 +235,29 @@ export class RecordSync {
     }
   }
 
-  /** Stores records newer than the cursor, then moves the cursor, then publishes. */
-  private commit(records: Map<number, DecodedValue[]>, cursor: number | undefined): number {
-    const seqs = [...records.keys()].filter((s) => cursor === undefined || s > cursor);
+  /** Stores the new records, then moves the cursor (one transaction), then publishes. */
+  private commit(records: Map<number, StoredRecord>, cursor: RecordCursor | undefined): number {
+    const seqs = [...records.keys()].filter((s) => isNew(cursor, s, records.get(s)!.ts));
+    const older = [...records.keys()].filter((s) => s > (cursor?.seq ?? -1)).length - seqs.length;
+    if (older > 0)
+      this.o.log.info('stored records dated before a sequence restart were not imported again', {
+        device: this.o.deviceId,
+        records: older,
+      });
     if (seqs.length === 0) return 0;
     seqs.sort((a, b) => a - b);
     const { ctx, deviceId } = this.o;
     const now = ctx.ports.clock.now();
     const gateway = ctx.gatewayId();
     const readings = seqs.flatMap((seq) =>
-      toReadings(records.get(seq)!, { deviceId, source: 'ble', gateway, now }),
+      toReadings(records.get(seq)!.values, { deviceId, source: 'ble', gateway, now }),
     );
-    const last = seqs[seqs.length - 1];
-    const history = this.o.history;
-    if (history) {
-      try {
-        history.commitRecords(readings, { deviceId, key: CURSOR_KEY, value: String(last) });
-      } catch (err) {
-        // Nothing moved: the next sync asks for the same records again.
-        this.o.log.error('could not commit stored records', {
-          device: deviceId,
-          error: String(err),
-        });
-        return 0;
-      }
-    } else this.memCursor = last;
+    const last = seqs[seqs.length - 1]!;
+    const times = seqs.map((s) => records.get(s)!.ts).filter((x) => x !== undefined);
+    const max = Math.max(cursor?.max ?? -Infinity, ...times);
+    const next: RecordCursor = { seq: last, ts: records.get(last)!.ts, floor: cursor?.floor };
+    if (Number.isFinite(max)) next.max = max;
+    if (!this.save(readings, next)) return 0;
     ctx.readings.publish(readings);
     this.o.log.info('stored records synced', {
       device: deviceId,
@@ -207,5 +265,23 @@ export class RecordSync {
       cursor: last,
     });
     return seqs.length;
+  }
+
+  /** Readings and cursor in one history transaction; false when nothing could be committed. */
+  private save(readings: ReturnType<typeof toReadings>, cursor: RecordCursor): boolean {
+    const history = this.o.history;
+    if (!history) {
+      this.memCursor = cursor;
+      return true;
+    }
+    const { deviceId } = this.o;
+    try {
+      history.commitRecords(readings, { deviceId, key: CURSOR_KEY, value: formatCursor(cursor) });
+      return true;
+    } catch (err) {
+      // Nothing moved: the next sync asks for the same records again.
+      this.o.log.error('could not commit stored records', { device: deviceId, error: String(err) });
+      return false;
+    }
   }
 }

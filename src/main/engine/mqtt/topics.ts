@@ -32,6 +32,23 @@ export const statusTopic = (gatewayId: string): string => `homebeat/${gatewayId}
 export const alertTopic = (gatewayId: string): string => `homebeat/${gatewayId}/alert`;
 export const stateTopic = (gatewayId: string, deviceId: string): string =>
   `homebeat/${gatewayId}/${sanitiseId(deviceId)}/state`;
+/** A wearable's availability as its bridging gateway reports it. */
+export const availabilityTopic = (gatewayId: string, deviceId: string): string =>
+  `homebeat/${gatewayId}/${sanitiseId(deviceId)}/availability`;
+/** Every RR interval of a wearable, as events (never coalesced, so none is lost to a newer one). */
+export const rrTopic = (gatewayId: string, deviceId: string): string =>
+  `homebeat/${gatewayId}/${sanitiseId(deviceId)}/rr`;
+/** A button's or dimmer's events. */
+export const eventTopic = (gatewayId: string, deviceId: string, source: string): string =>
+  `homebeat/${gatewayId}/${sanitiseId(deviceId)}/${sanitiseId(source)}/event`;
+/** What a gateway announces (retained) about a wearable it hears: the signal, for the election. */
+export const hearsTopic = (gatewayId: string, deviceId: string): string =>
+  `homebeat/${gatewayId}/${sanitiseId(deviceId)}/hears`;
+/** Every gateway's announcements. */
+export const ALL_HEARS = 'homebeat/+/+/hears';
+/** A wearable's Home Assistant device-level discovery config (shared by every gateway). */
+export const discoveryTopic = (prefix: string, deviceId: string): string =>
+  `${prefix}/device/homebeat_${sanitiseId(deviceId)}/config`;
 /** Every gateway's wearable states. */
 export const ALL_STATES = 'homebeat/+/+/state';
 /** One gateway's wearable states (what a peer follows). */
