@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir, wantsSimulation } from './engine/data-dir.js';
+import { defaultDataDir, HOST_UMASK, wantsSimulation } from './engine/data-dir.js';
 import { VERSION } from './engine/engine.js';
 
 const USAGE = `homebeat ${VERSION}: wearables over Bluetooth LE and the smart home over MQTT, in sync.
@@ -10,7 +10,8 @@ Usage:
   homebeat --version | --help
 
 serve runs the sync engine headless and serves the dashboard. It binds 127.0.0.1 unless --host is
-given; any other host requires --token (or HOMEBEAT_TOKEN) and refuses requests without it.
+given; any other host requires --token (or HOMEBEAT_TOKEN, at least 16 characters) and refuses
+requests without it.
 Data lives in --data-dir (default ${defaultDataDir()}; HOMEBEAT_DATA_DIR overrides it).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -58,6 +59,8 @@ async function serve(args: string[]): Promise<number> {
     console.error('homebeat serve: --log-level must be debug, info, warn or error');
     return 2;
   }
+  // Everything serve creates (database, WAL, settings, logs, exports) is the owner's only.
+  process.umask(HOST_UMASK);
   const { runServe } = await import('./serve/host.js');
   let running;
   try {

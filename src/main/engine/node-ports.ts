@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NotificationPayload } from '../../shared/contract/index.js';
 import type { Settings } from '../../shared/settings.js';
+import { FILE_MODE, secureDataDir } from './data-dir.js';
 import type { Notifier, Paths, PowerEvents, SecretStore, SettingsStore } from './ports.js';
 
 /**
@@ -10,7 +11,7 @@ import type { Notifier, Paths, PowerEvents, SecretStore, SettingsStore } from '.
  */
 export function nodePaths(dataDir: string): Paths {
   const paths = { dataDir, logsDir: join(dataDir, 'logs'), exportsDir: join(dataDir, 'exports') };
-  for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+  secureDataDir(dataDir, [paths.logsDir, paths.exportsDir]);
   return paths;
 }
 
@@ -26,7 +27,7 @@ export class JsonFileSettingsStore implements SettingsStore {
     }
   }
   write(settings: Settings): void {
-    writeAtomically(this.file, JSON.stringify(settings, null, 2));
+    writeAtomically(this.file, JSON.stringify(settings, null, 2), FILE_MODE);
   }
 }
 
@@ -67,7 +68,7 @@ export class OwnerOnlyJsonFile {
   }
 
   private save(): void {
-    writeAtomically(this.file, JSON.stringify(this.cache), 0o600);
+    writeAtomically(this.file, JSON.stringify(this.cache), FILE_MODE);
   }
 }
 
@@ -181,6 +182,6 @@ function writeAtomically(file: string, data: string, mode?: number): void {
 export function moveAside(file: string, reason: string): string {
   const aside = `${file}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(file, aside);
-  writeFileSync(`${aside}.why.txt`, `${reason}\n`);
+  writeFileSync(`${aside}.why.txt`, `${reason}\n`, { mode: FILE_MODE });
   return aside;
 }

@@ -37,6 +37,8 @@ export const CONF_OPTIONS = {
   // An invalid file is reported and kept, never cleared silently.
   clearInvalidConfig: false,
   accessPropertiesByDotNotation: false,
+  // Owner-only, whatever the process umask (conf's default is 0o666).
+  configFileMode: 0o600,
 } as const;
 
 export class ConfSettingsStore implements SettingsStore {

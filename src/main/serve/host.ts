@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
@@ -48,7 +48,6 @@ export interface RunningServe {
 
 /** `homebeat serve`: the engine on Node ports, behind HTTP + WebSocket. */
 export async function runServe(flags: ServeFlags): Promise<RunningServe> {
-  mkdirSync(flags.dataDir, { recursive: true });
   const paths = nodePaths(flags.dataDir);
   const logging = new Logging({
     dir: paths.logsDir,
@@ -56,7 +55,7 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
     stderr: true,
   });
   const log = logging.logger('serve');
-  const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'));
+  const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'), 'serve');
   const conf = openSettingsStore(
     () => new Conf({ cwd: flags.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
     join(flags.dataDir, 'settings.json'),
@@ -98,8 +97,21 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
   notifier.onNotify((n) =>
     log.info(`notification: ${n.title}`, { body: n.body, target: n.target }),
   );
-  await engine.start();
-  const { url } = await server.start();
+  let url: string;
+  try {
+    await engine.start();
+    ({ url } = await server.start());
+  } catch (err) {
+    // The port is taken (or the engine failed): stop what started, so the lock, the database and
+    // the broker connection are closed as on a normal shutdown.
+    log.error('serve could not start', { error: String(err) });
+    await server.close().catch(() => {});
+    await engine.dispose().catch(() => {});
+    power.stop();
+    uninstall();
+    lock.release();
+    throw err;
+  }
   let stopped = false;
   return {
     url,
