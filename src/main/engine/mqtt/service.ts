@@ -11,9 +11,11 @@ import { credentialHandlers } from './credentials.js';
 import {
   describeError,
   EMBEDDED_PASSWORD_SECRET,
+  loadTlsFiles,
   PASSWORD_SECRET,
   testConnection,
   type Endpoint,
+  type TlsFiles,
 } from './connect-options.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { Outbox } from './outbox.js';
@@ -56,6 +58,8 @@ export class MqttService implements MqttApi {
   private disposed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => void)[] = [];
+  /** The TLS files, read (asynchronously, bounded) before each connection attempt. */
+  private tlsFiles: TlsFiles = {};
 
   constructor(
     private readonly ctx: EngineContext,
@@ -96,7 +100,12 @@ export class MqttService implements MqttApi {
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       setStatus: (p) => this.setStatus(p),
       onConnected: () => this.fireConnected(),
-      enqueue: (step) => this.enqueue(step),
+      // A retry reads the TLS files again first: a fixed file is picked up without a restart.
+      enqueue: (step) =>
+        this.enqueue(async () => {
+          await this.readTls();
+          step();
+        }),
     });
     this.status.outboxPending = this.outbox.size;
     this.watchHomeAssistant();
@@ -224,14 +233,20 @@ export class MqttService implements MqttApi {
         return;
       }
     }
+    await this.readTls();
     this.conn.connectNow(true);
+  }
+
+  private async readTls(): Promise<void> {
+    const s = this.ctx.settings.get().mqtt;
+    this.tlsFiles = s.host ? await loadTlsFiles(s) : {};
   }
 
   private endpoint(): Endpoint {
     const s = this.ctx.settings.get().mqtt;
     if (s.host) {
       const password = s.hasPassword ? this.ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
-      return { ...s, password };
+      return { ...s, password, files: this.tlsFiles };
     }
     const info = this.embedded?.info ?? { host: '127.0.0.1', port: s.embedded.port };
     const secured = info.host !== '127.0.0.1';
