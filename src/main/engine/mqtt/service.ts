@@ -7,12 +7,11 @@ import { openDatabase } from '../history/db.js';
 import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
 import { BrokerConnection } from './connection.js';
-import { credentialHandlers } from './credentials.js';
+import { credentialHandlers, passwordFor } from './credentials.js';
 import {
   describeError,
   EMBEDDED_PASSWORD_SECRET,
   loadTlsFiles,
-  PASSWORD_SECRET,
   testConnection,
   type Endpoint,
   type TlsFiles,
@@ -72,8 +71,7 @@ export class MqttService implements MqttApi {
       testConnection: (input) => {
         const s = ctx.settings.get().mqtt;
         // The stored password is only offered to the broker it was stored for.
-        const same = input.host === s.host && input.port === s.port;
-        const stored = same ? ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
+        const stored = passwordFor(ctx.ports.secrets, input, s);
         const endpoint: Endpoint = { ...input, password: input.password ?? stored };
         return testConnection(s, endpoint, ctx.gatewayId());
       },
@@ -245,7 +243,7 @@ export class MqttService implements MqttApi {
   private endpoint(): Endpoint {
     const s = this.ctx.settings.get().mqtt;
     if (s.host) {
-      const password = s.hasPassword ? this.ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
+      const password = s.hasPassword ? passwordFor(this.ctx.ports.secrets, s, s) : undefined;
       return { ...s, password, files: this.tlsFiles };
     }
     const info = this.embedded?.info ?? { host: '127.0.0.1', port: s.embedded.port };
