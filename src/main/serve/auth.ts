@@ -53,15 +53,15 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
   if (!header) return out;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
     const k = part.slice(0, i).trim();
     try {
-      out[k] = decodeURIComponent(part.slice(i + 1).trim());
+      out.set(k, decodeURIComponent(part.slice(i + 1).trim()));
     } catch {
       // A malformed cookie is ignored, not fatal.
     }
@@ -96,7 +96,7 @@ export function authorize(req: IncomingMessage, url: URL, policy: AuthPolicy): A
   if (bearer && sameSecret(bearer[1].trim(), policy.token)) {
     return { ok: true, viaQuery: false };
   }
-  const cookie = parseCookies(req.headers.cookie)[COOKIE];
+  const cookie = parseCookies(req.headers.cookie).get(COOKIE);
   if (cookie && sameSecret(cookie, policy.token)) return { ok: true, viaQuery: false };
   const q = url.searchParams.get('token');
   if (q && sameSecret(q, policy.token)) return { ok: true, viaQuery: true };

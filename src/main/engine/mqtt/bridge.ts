@@ -1,4 +1,4 @@
-import { METRICS, type Metric } from '../../../shared/metrics.js';
+import { isMetric, METRICS, type Metric } from '../../../shared/metrics.js';
 import { BINARY_CLASS_WORDS } from '../../../shared/binary-classes.js';
 import { CONTROL_EVENTS } from '../../../shared/control-events.js';
 import type { Device, DeviceEvent, Reading } from '../../../shared/model.js';
@@ -305,7 +305,7 @@ export class WearableBridge implements EngineService {
     const set = new Set<Metric>(d.capabilities);
     for (const m of Object.keys(d.latest) as Metric[]) set.add(m);
     for (const m of Object.keys(this.states.get(d.id)?.values ?? {}) as Metric[]) set.add(m);
-    return [...set].filter((m) => m in METRICS).sort();
+    return [...set].filter((m) => isMetric(m)).sort();
   }
 
   private eventTopic(deviceId: string, source: string): string {

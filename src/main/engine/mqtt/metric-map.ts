@@ -4,6 +4,7 @@
  * the unit the device states. Unknown: undefined (the value is kept in the device state instead).
  */
 import { unitOf, type Metric } from '../../../shared/metrics.js';
+import { own } from '../../../shared/own.js';
 
 export interface MetricMapping {
   metric: Metric;
@@ -91,13 +92,13 @@ const BY_UNIT: Record<string, Metric> = {
 
 export function metricFor(hint: { name?: string; unit?: string }): MetricMapping | undefined {
   const unit = hint.unit?.trim() ?? '';
-  const metric = (hint.name && NAMES[hint.name]) || BY_UNIT[unit];
+  const metric = (hint.name && own(NAMES, hint.name)) || own(BY_UNIT, unit);
   if (!metric) return undefined;
   const canonical = unitOf(metric);
   const table = UNIT_CONVERSIONS[metric];
   let convert = same;
   if (table && unit && unit !== canonical) {
-    const f = table[unit];
+    const f = own(table, unit);
     // A unit we cannot convert would store wrong numbers under the metric: keep it out instead.
     if (!f) return undefined;
     convert = f;

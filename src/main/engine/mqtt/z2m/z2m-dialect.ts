@@ -8,6 +8,7 @@
  */
 import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
 import type { Metric } from '../../../../shared/metrics.js';
+import { own } from '../../../../shared/own.js';
 import type { Command } from '../commands.js';
 import {
   isObject,
@@ -179,7 +180,7 @@ export class Z2mDialect implements SmartHomeDialect {
     };
     // What the device's 'state' (its first binary value) senses, in Home Assistant's words.
     const primary = d.sensors.find((s) => s.type === 'binary')?.property;
-    const cls = primary !== undefined ? Z2M_BINARY_CLASS[primary] : undefined;
+    const cls = primary !== undefined ? own(Z2M_BINARY_CLASS, primary) : undefined;
     if (cls) patch.binaryClass = cls;
     if (fresh) patch.online = false;
     return patch;

@@ -192,7 +192,7 @@ const COVER_STATES: Record<string, string> = {
 // Module-level helpers, not closures: a state message is read per device per update (thousands a
 // second from a busy Zigbee network), and closures made per call cost allocation.
 const valOf = (s: Json, f: Feature | undefined): unknown =>
-  f?.property !== undefined ? s[f.property] : undefined;
+  f?.property !== undefined && Object.hasOwn(s, f.property) ? s[f.property] : undefined;
 
 function numOf(
   s: Json,
@@ -210,7 +210,8 @@ function numOf(
 
 /** Reads a `<base>/<friendly_name>` JSON state; only properties present are reported. */
 export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
-  const out: Z2mStateUpdate = { states: {}, readings: [], errors: [] };
+  // Keyed by the device's own property names: no prototype, so `__proto__` is a name like another.
+  const out: Z2mStateUpdate = { states: Object.create(null), readings: [], errors: [] };
   for (const e of dev.entities) {
     const p: Json = {};
     const st = valOf(s, e.f.state);
@@ -254,7 +255,7 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
       break;
     }
   for (const sensor of dev.sensors) {
-    const v = s[sensor.property];
+    const v = Object.hasOwn(s, sensor.property) ? s[sensor.property] : undefined;
     if (v === undefined || v === null) continue;
     if (sensor.type === 'numeric') {
       const n = toNumber(v);
@@ -278,7 +279,7 @@ export function readZ2mState(dev: Z2mDevice, s: Json): Z2mStateUpdate {
 
 /** The JSON a command becomes on `<base>/<friendly_name>/set`. */
 export function buildZ2mCommand(e: Z2mEntity, cmd: Command): Json | { error: string } {
-  const out: Json = {};
+  const out: Json = Object.create(null);
   const put = (f: Feature | undefined, v: unknown, what: string): string | undefined => {
     if (!f?.property || !settable(f)) return `this ${e.kind} cannot set ${what}`;
     out[f.property] = v;
