@@ -55,6 +55,10 @@ export class OwnerOnlyJsonFile {
     return Object.hasOwn(this.cache, name) ? this.cache[name] : undefined;
   }
 
+  names(): string[] {
+    return Object.keys(this.cache);
+  }
+
   set(name: string, value: string): void {
     this.cache = { ...this.cache, [name]: value };
     this.save();
