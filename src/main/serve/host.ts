@@ -11,6 +11,7 @@ import { Logging } from '../engine/logging.js';
 import {
   FileSecretStore,
   ListenerNotifier,
+  linuxOnBattery,
   NodePowerEvents,
   nodePaths,
 } from '../engine/node-ports.js';
@@ -31,6 +32,8 @@ export interface ServeFlags {
   simulate: boolean;
   staticDir?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where Linux lists power supplies (tests give a fake tree). */
+  powerSupplyDir?: string;
 }
 
 /** The renderer build next to this file's build (out/main/cli.js -> out/renderer). */
@@ -61,7 +64,12 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
     join(flags.dataDir, 'settings.json'),
     logging.logger('settings'),
   );
-  const power = new NodePowerEvents();
+  // On battery (Linux: /sys/class/power_supply), periodic jobs stretch and AC-only jobs wait.
+  const supplies = flags.powerSupplyDir ?? '/sys/class/power_supply';
+  const power = new NodePowerEvents(
+    10_000,
+    process.platform === 'linux' ? () => linuxOnBattery(supplies) : undefined,
+  );
   power.start();
   const notifier = new ListenerNotifier();
   const engine = new Engine({

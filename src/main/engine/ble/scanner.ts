@@ -92,6 +92,14 @@ export class Scanner {
     return this.scanning;
   }
 
+  /** After a system resume: the adapter may have stopped reporting without saying so. */
+  restart(): void {
+    if (this.disposed) return;
+    this.lastAdvertAt = this.o.ctx.ports.clock.now();
+    if (this.scanning) this.o.radio.stopScanning(); // scanStop -> reconcile starts it again
+    else this.reconcile();
+  }
+
   setWanted(who: 'user' | 'background', on: boolean): void {
     this.want[who] = on;
     this.reconcile();

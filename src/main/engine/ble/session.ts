@@ -154,6 +154,15 @@ export class DeviceSession {
     }
   }
 
+  /** After a system resume: a session waiting out its backoff tries again now. */
+  wake(): void {
+    if (this.state === 'stopped' || this.mode !== 'keep' || !this.timer) return;
+    this.d.ctx.ports.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.attempts = 0;
+    void this.attempt();
+  }
+
   private retry(): void {
     if (this.state === 'stopped' || this.mode !== 'keep' || this.timer) return;
     const delay = backoffDelay(this.attempts++, this.d.backoff, this.d.random());
