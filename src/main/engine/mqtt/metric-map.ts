@@ -6,6 +6,7 @@
  * Unknown: undefined, and the dialect keeps the value as a 'generic' series in its own unit.
  */
 import { unitOf, type Metric } from '../../../shared/metrics.js';
+import { own } from '../../../shared/own.js';
 
 export interface MetricMapping {
   metric: Metric;
@@ -108,13 +109,13 @@ export interface MetricHint {
 export function metricFor(hint: MetricHint): MetricMapping | undefined {
   const unit = hint.unit?.trim() ?? '';
   const named = hint.name && Object.hasOwn(NAMES, hint.name) ? NAMES[hint.name] : undefined;
-  const metric = named ?? (hint.setting ? undefined : BY_UNIT[unit]);
+  const metric = named ?? (hint.setting ? undefined : own(BY_UNIT, unit));
   if (!metric) return undefined;
   const canonical = unitOf(metric);
   const table = UNIT_CONVERSIONS[metric];
   let convert = same;
   if (table && unit && unit !== canonical) {
-    const f = table[unit];
+    const f = own(table, unit);
     // A unit we cannot convert would store wrong numbers under the metric: keep it out instead.
     if (!f) return undefined;
     convert = f;

@@ -93,9 +93,10 @@ export function parseConfigTopic(prefix: string, topic: string): ConfigTopic | n
 }
 
 function expandKeys(o: Json, table: Readonly<Record<string, string>>): Json {
-  const out: Json = {};
-  for (const [k, v] of Object.entries(o)) out[Object.hasOwn(table, k) ? table[k] : k] = v;
-  return out;
+  // fromEntries defines every key, `__proto__` included (assignment would set the prototype).
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [Object.hasOwn(table, k) ? table[k] : k, v]),
+  );
 }
 
 function expandComponent(o: Json): Json {
@@ -110,10 +111,9 @@ function expandAll(o: Json): Json {
   if (isObject(c.device)) c.device = expandKeys(c.device, DEVICE_ABBREVIATIONS);
   if (isObject(c.origin)) c.origin = expandKeys(c.origin, ORIGIN_ABBREVIATIONS);
   if (isObject(c.components)) {
-    const comps: Json = {};
-    for (const [id, v] of Object.entries(c.components))
-      comps[id] = isObject(v) ? expandComponent(v) : v;
-    c.components = comps;
+    c.components = Object.fromEntries(
+      Object.entries(c.components).map(([id, v]) => [id, isObject(v) ? expandComponent(v) : v]),
+    );
   }
   return c;
 }
