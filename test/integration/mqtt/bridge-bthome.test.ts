@@ -36,12 +36,15 @@ describe('bridge: BTHome binary sensors and buttons', () => {
     e.engine.settings.update({ ble: { paired: [{ id: A.climate, name: '', mode: 'keep' }] } });
 
     const config = JSON.parse(await withButton) as Config;
+    // The window is the sensor's entity `window` now; in Home Assistant it keeps the id it had as
+    // the sensor's `state` series, so the user's entity stays.
     expect(config.components[`${SAN}_state`]).toMatchObject({
       platform: 'binary_sensor',
+      unique_id: `homebeat_${SAN}_state`,
       device_class: 'window',
       payload_on: '1',
       payload_off: '0',
-      value_template: '{{ value_json.state }}',
+      value_template: '{{ value_json.window }}',
     });
     expect(config.components[`${SAN}_state`]).not.toHaveProperty('unit_of_measurement');
     expect(config.components[`${SAN}_button_1`]).toMatchObject({

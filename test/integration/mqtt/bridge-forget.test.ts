@@ -49,35 +49,31 @@ describe('forgetting a wearable', () => {
     await e.waitMqtt((m) => m.state === 'connected');
     await peer.waitMqtt((m) => m.state === 'connected');
     world.climate.everyTicks = Number.MAX_SAFE_INTEGER;
-    // Battery, two temperature probes (the second becomes a channel), and a button press.
+    // Battery, two temperature probes (the second its own entity), and a button press.
     world.climate.advertiseRaw(Buffer.from('40015a02c409023c0a3a01', 'hex'));
     e.engine.settings.update({ ble: { paired: [{ id: A.climate, name: '', mode: 'keep' }] } });
-    await until(
-      () => e.engine.devices.list().some((d) => d.id.startsWith(`${A.climate}/`)),
-      10_000,
-      'a channel device',
-    );
-    const channels = e.engine.devices.list().filter((d) => d.id.startsWith(`${A.climate}/`));
-    await until(() => drained(e), 10_000, 'outbox drained');
-    const known = (id: string) => peer.engine.devices.get(id) !== undefined;
-    await until(() => known(A.climate) && channels.every((c) => known(c.id)), 10_000, 'at gw-b');
+    const config = `homeassistant/device/homebeat_${SAN}/config`;
+    await until(() => drained(e) && e.engine.devices.get(A.climate) !== undefined, 10_000, 'sent');
+    await until(() => peer.engine.devices.get(A.climate) !== undefined, 10_000, 'at gw-b');
 
-    const before = [...(await retainedTopics(await net.client())).keys()];
+    const retainedBefore = await retainedTopics(await net.client());
+    const before = [...retainedBefore.keys()];
     const about = (topics: string[]) => topics.filter((t) => t.includes(SAN));
-    // Config, state, availability and the gateway's announcement, for the sensor and its channel.
+    // Config (with every entity of the sensor), state, availability and the announcement.
     expect(about(before)).toEqual(
       expect.arrayContaining([
-        `homeassistant/device/homebeat_${SAN}/config`,
+        config,
         `homebeat/gw-a/${SAN}/state`,
         `homebeat/gw-a/${SAN}/availability`,
         `homebeat/gw-a/${SAN}/hears`,
       ]),
     );
-    expect(channels.length).toBeGreaterThan(0);
-    for (const c of channels)
-      expect(before.some((t) => t.includes(c.id.replace(/[^a-z0-9_-]/gi, '_').toLowerCase()))).toBe(
-        true,
-      );
+    const components = Object.keys(
+      (JSON.parse(retainedBefore.get(config)!) as { components: object }).components,
+    );
+    expect(components).toEqual(
+      expect.arrayContaining([`${SAN}_temperature`, `${SAN}_temperature_2`, `${SAN}_button_1`]),
+    );
 
     const res = await e.engine.handle('forgetDevice', { id: A.climate });
     expect(res.ok).toBe(true);

@@ -211,8 +211,9 @@ export class WearableConfigs {
   }
 
   /**
-   * The device's entities that have a metric: those it lists, or (a device without an entity list)
-   * its capabilities; and every entity it has values for. Sorted by key, so the config is stable.
+   * The device's entities that have a metric: those it lists, every entity it has values for, and
+   * a capability no entity measures yet (announced before its first value). Sorted by key, so the
+   * config is stable.
    */
   private entitiesOf(d: Device): BridgedEntity[] {
     const out = new Map<string, BridgedEntity>();
@@ -220,12 +221,26 @@ export class WearableConfigs {
       if (!metric || !(metric in METRICS) || STATE_FIELDS.has(key) || out.has(key)) return;
       const e = d.entities?.find((x) => x.key === key);
       if (e?.control) return;
-      out.set(key, { key, metric, name: e?.name, category: e?.category });
+      out.set(key, {
+        key,
+        metric,
+        name: e?.name,
+        category: e?.category,
+        binaryClass: e?.binaryClass,
+      });
     };
-    if (d.entities) for (const e of d.entities) add(e.key, e.metric);
-    else for (const m of d.capabilities) add(m, m);
-    for (const key of Object.keys(d.latest)) add(key);
+    for (const e of d.entities ?? []) add(e.key, e.metric);
+    for (const [key, v] of Object.entries(d.latest)) add(key, v?.metric);
     for (const [key, v] of this.o.bridged(d.id) ?? []) add(key, v.metric);
-    return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const measured = new Set([...out.values()].map((e) => e.metric));
+    for (const m of d.capabilities) if (!measured.has(m)) add(m, m);
+    const list = [...out.values()];
+    // The main entity of a metric no entity is keyed by keeps the metric's id in Home Assistant.
+    for (const m of measured) {
+      if (out.has(m)) continue;
+      const of = list.filter((e) => e.metric === m);
+      (of.find((e) => (e.category ?? 'primary') === 'primary') ?? of[0])!.id = m;
+    }
+    return list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }

@@ -28,7 +28,7 @@ export class WearableState {
   static of(d: Device): WearableState {
     const st = new WearableState();
     for (const [key, v] of Object.entries(d.latest as Record<string, LatestValue | undefined>)) {
-      const metric = metricOf(d, key);
+      const metric = v?.metric ?? metricOf(d, key);
       if (v && metric) st.latest.set(key, { value: v.value, ts: v.ts, metric });
     }
     return st;

@@ -64,6 +64,13 @@ export interface BridgedEntity {
   metric: Metric;
   name?: string;
   category?: EntityCategory;
+  binaryClass?: string;
+  /**
+   * Its id in Home Assistant (unique id, object id), when not its key: the metric's name for the
+   * device's main entity of a metric that no entity is keyed by (a BTHome window contact, keyed
+   * `window`, was the sensor's `state` series before values were keyed by entity).
+   */
+  id?: string;
 }
 
 /**
@@ -108,7 +115,7 @@ export function discoveryConfig(
 ): Record<string, unknown> {
   const san = sanitiseId(d.id);
   const components: Record<string, Record<string, unknown>> = {};
-  for (const e of entities) components[`${san}_${sanitiseId(e.key)}`] = component(d, e);
+  for (const e of entities) components[`${san}_${sanitiseId(e.id ?? e.key)}`] = component(d, e);
   for (const source of d.eventSources ?? []) {
     const [type = '', n = ''] = source.split('_');
     if (type !== 'button' && type !== 'dimmer') continue;
@@ -126,7 +133,7 @@ export function discoveryConfig(
   // Every RR interval reaches Home Assistant as the rr_interval entity's attributes.
   for (const e of entities)
     if (e.metric === 'rr_interval')
-      components[`${san}_${sanitiseId(e.key)}`]!.json_attributes_topic = t.rr;
+      components[`${san}_${sanitiseId(e.id ?? e.key)}`]!.json_attributes_topic = t.rr;
   const device: Record<string, unknown> = {
     identifiers: [`homebeat_${san}`],
     connections: [['bluetooth', d.id]],
@@ -153,8 +160,8 @@ function component(d: Device, e: BridgedEntity): Record<string, unknown> {
   const unit = METRICS[m].unit;
   const c: Record<string, unknown> = {
     platform: 'sensor',
-    unique_id: uniqueId(d.id, key),
-    object_id: `${sanitiseId(d.id)}_${sanitiseId(key)}`,
+    unique_id: uniqueId(d.id, e.id ?? key),
+    object_id: `${sanitiseId(d.id)}_${sanitiseId(e.id ?? key)}`,
     name: e.name ?? (key === m ? METRICS[m].label : `${METRICS[m].label} (${key})`),
     value_template: valueTemplate(key),
   };
@@ -170,7 +177,7 @@ function component(d: Device, e: BridgedEntity): Record<string, unknown> {
     c.platform = 'binary_sensor';
     c.payload_on = '1';
     c.payload_off = '0';
-    const dc = haBinaryClass(d.binaryClass);
+    const dc = haBinaryClass(e.binaryClass ?? d.binaryClass);
     if (dc) c.device_class = dc;
     delete c.unit_of_measurement;
     delete c.state_class;
