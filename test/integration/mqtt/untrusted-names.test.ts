@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { device, send, waitFor } from './discovery-helpers.js';
+import { device, latestOf, send, waitFor } from './discovery-helpers.js';
 import { useSmartHome } from './fixtures.js';
 
 /**
@@ -56,7 +56,8 @@ describe('names like Object prototype members', () => {
       '{"toString": 1, "__proto__": 2, "constructor": 3, "hasOwnProperty": 4, "valueOf": 5}',
     );
     const odd = await waitFor('the odd states', () => {
-      const st = device(home.te, '0x00158d00proto001')?.state;
+      // Values are kept per entity, keyed as the device names them (issue 10's entity model).
+      const st = device(home.te, '0x00158d00proto001')?.latest;
       return st && Object.keys(st).length === PROTO.length ? st : undefined;
     });
     for (const [i, name] of PROTO.entries()) {
@@ -86,7 +87,10 @@ describe('names like Object prototype members', () => {
     for (const name of PROTO) await waitFor(name, () => device(home.te, `fx_odd_${name}`));
     await send(home.pub, 'fx/odd/constructor', '7');
     await send(home.pub, 'fx/fine', '21');
-    await waitFor('a fine reading', () => device(home.te, 'fx_fine')?.latest.temperature?.value);
+    await waitFor(
+      'a fine reading',
+      () => latestOf(device(home.te, 'fx_fine'), 'temperature')?.value,
+    );
     // A device-level discovery whose components are named like prototype members.
     await send(home.pub, 'homeassistant/device/fx_cmps/config', {
       dev: { ids: 'fx_cmps', name: 'Components' },
