@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir, wantsSimulation } from './engine/data-dir.js';
+import { defaultDataDir, HOST_UMASK, wantsSimulation } from './engine/data-dir.js';
 import { VERSION } from './engine/engine.js';
 
 const USAGE = `homebeat ${VERSION}: wearables over Bluetooth LE and the smart home over MQTT, in sync.
@@ -12,7 +12,8 @@ Usage:
   homebeat --version | --help
 
 serve runs the sync engine headless and serves the dashboard. It binds 127.0.0.1 unless --host is
-given; any other host requires --token (or HOMEBEAT_TOKEN) and refuses requests without it.
+given; any other host requires --token (or HOMEBEAT_TOKEN, at least 16 characters) and refuses
+requests without it.
 decode advert reads a whole advertisement with the advertisement formats (BTHome, MiBeacon,
 ATC/PVVX, Ruuvi, Govee, SwitchBot, iBeacon, Eddystone, ...) and prints the format, the model and
 the readings as JSON; --svc may be repeated, --key is the device's bind key.
@@ -63,6 +64,8 @@ async function serve(args: string[]): Promise<number> {
     console.error('homebeat serve: --log-level must be debug, info, warn or error');
     return 2;
   }
+  // Everything serve creates (database, WAL, settings, logs, exports) is the owner's only.
+  process.umask(HOST_UMASK);
   const { runServe } = await import('./serve/host.js');
   let running;
   try {

@@ -35,6 +35,16 @@ export class LoginItem {
     return this.o.app.getLoginItemSettings({ args: [HIDDEN_ARG] }).openAtLogin;
   }
 
+  /**
+   * Makes the OS follow the stored setting; at start the setting wins over whatever the OS has
+   * (an entry removed by hand, a setting restored from another machine). True if it changed.
+   */
+  reconcile(wanted: boolean): boolean {
+    if (this.isEnabled() === wanted) return false;
+    this.set(wanted);
+    return true;
+  }
+
   set(enabled: boolean): void {
     if (this.o.platform === 'linux') {
       if (!enabled) {

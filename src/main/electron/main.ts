@@ -1,8 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   Notification,
@@ -14,24 +16,27 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import { CSP } from '../serve/static.js';
-import type { NotificationPayload } from '../../shared/contract/index.js';
-import { wantsSimulation } from '../engine/data-dir.js';
+import { HOST_UMASK, wantsSimulation } from '../engine/data-dir.js';
 import { defaultComposition } from '../engine/compose.js';
 import { Engine } from '../engine/engine.js';
 import { demoComposition } from '../demo/compose.js';
 import { installGlobalHandlers } from '../engine/global-handlers.js';
+import { InstanceLock } from '../engine/instance-lock.js';
 import { Logging } from '../engine/logging.js';
 import { nodePaths } from '../engine/node-ports.js';
 import { systemClock } from '../engine/ports.js';
 import {
+  adoptLegacySettings,
   CONF_OPTIONS,
   ConfSettingsStore,
   confSchema,
   openSettingsStore,
 } from '../engine/store-settings.js';
 import { registerCheckedIpc, sendEvents, trustedUrlPredicate } from './ipc.js';
-import { HIDDEN_ARG, LoginItem } from './login-item.js';
-import { electronPowerEvents, SafeStorageSecretStore } from './ports.js';
+import { devRendererUrl, permissionAllowed, quitWithin, startsHidden } from './lifecycle.js';
+import { LoginItem } from './login-item.js';
+import { NotificationCenter } from './notifications.js';
+import { chooseSecretStore, electronPowerEvents } from './ports.js';
 import { TrayService } from './tray.js';
 import { WindowManager } from './window.js';
 
@@ -41,7 +46,8 @@ import { WindowManager } from './window.js';
  */
 /** out/main, where this file is built to. */
 const here = dirname(fileURLToPath(import.meta.url));
-const startHidden = process.argv.includes(HIDDEN_ARG);
+// Everything the app creates in its data folder (database, WAL, settings, logs) is owner-only.
+process.umask(HOST_UMASK);
 
 // Tests and portable setups point the app at another data folder (before anything reads it).
 if (process.env.HOMEBEAT_USER_DATA) app.setPath('userData', process.env.HOMEBEAT_USER_DATA);
@@ -54,6 +60,21 @@ if (!app.requestSingleInstanceLock()) {
 
 async function boot(): Promise<void> {
   const paths = nodePaths(app.getPath('userData'));
+  // One engine per data folder: `homebeat serve` on the same folder would fight over the
+  // database and the broker client id. The second one says who holds the folder, and stops.
+  let lock: InstanceLock;
+  try {
+    lock = InstanceLock.acquire(join(paths.dataDir, 'homebeat.lock'), 'desktop app');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`Homebeat: ${message}`);
+    dialog.showErrorBox('Homebeat cannot start', message);
+    app.exit(1);
+    return;
+  }
+  // Earlier releases of the app wrote config.json (electron-store's default name).
+  adoptLegacySettings(paths.dataDir);
+  const firstRun = !existsSync(join(paths.dataDir, 'settings.json'));
   const simulate =
     process.argv.includes('--simulate') ||
     wantsSimulation(process.env.HOMEBEAT_SIMULATE, paths.dataDir);
@@ -87,20 +108,35 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, cb) =>
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
   );
+  // Notifications are the one permission the dashboard uses; every other request, check and
+  // device (HID, serial, USB) access is denied.
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) =>
-    cb(permission === 'notifications'),
+    cb(permissionAllowed(permission)),
   );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) =>
+    permissionAllowed(permission),
+  );
+  session.defaultSession.setDevicePermissionHandler(() => false);
 
   const store = openSettingsStore(
-    () => new ElectronStore({ cwd: paths.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
+    () =>
+      new ElectronStore({
+        cwd: paths.dataDir,
+        ...CONF_OPTIONS,
+        // electron-store names the file by `name` (default "config"), not conf's configName.
+        name: CONF_OPTIONS.configName,
+        schema: confSchema() as never,
+      }),
     join(paths.dataDir, 'settings.json'),
     logging.logger('settings'),
   );
+  const secrets = chooseSecretStore({ platform: process.platform, safe: safeStorage, ...paths });
+  if (secrets.warning) log.warn(secrets.warning);
   const engine = new Engine({
     ports: {
-      notifier: { notify: (n) => showNotification(n) },
+      notifier: { notify: (n) => notifications.show(n) },
       settings: new ConfSettingsStore(store as never),
-      secrets: new SafeStorageSecretStore(join(paths.dataDir, 'secrets.json'), safeStorage),
+      secrets: secrets.store,
       paths,
       power: electronPowerEvents(powerMonitor),
       clock: systemClock,
@@ -110,7 +146,8 @@ async function boot(): Promise<void> {
   });
 
   const rendererFile = join(here, '../renderer/index.html');
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  // Never in a packaged app: the IPC handler trusts this origin.
+  const devUrl = devRendererUrl(process.env.ELECTRON_RENDERER_URL, app.isPackaged);
   const windows = (windowManager = new WindowManager({
     // Written out here, not spread from elsewhere, so Electronegativity can check every option.
     create: (o) =>
@@ -135,7 +172,11 @@ async function boot(): Promise<void> {
           spellcheck: false,
         },
       }),
-    load: (win) => (devUrl ? win.loadURL(devUrl) : win.loadFile(rendererFile)),
+    // A route rides in the hash: the page's router reads it as it starts, nothing to miss.
+    load: (win, route) =>
+      devUrl
+        ? win.loadURL(route ? `${devUrl}#${route}` : devUrl)
+        : win.loadFile(rendererFile, route ? { hash: route } : undefined),
     navigate: (route) => engine.navigate(route),
   }));
 
@@ -158,24 +199,18 @@ async function boot(): Promise<void> {
     ),
   });
 
-  const shown = new Set<Notification>();
-  function showNotification(n: NotificationPayload): void {
-    if (!engine.settings.get().general.notifications || !Notification.isSupported()) return;
-    const note = new Notification({
-      title: n.title,
-      body: n.body,
-      urgency: n.urgency,
-      icon: join(here, '../../assets/icon.png'),
-    });
-    // Held until it is clicked or closed: a collected Notification loses its click handler.
-    shown.add(note);
-    note.on('click', () => {
-      shown.delete(note);
-      void windows.show(n.target);
-    });
-    note.on('close', () => shown.delete(note));
-    note.show();
-  }
+  const notifications = new NotificationCenter({
+    create: (n) =>
+      new Notification({
+        title: n.title,
+        body: n.body,
+        urgency: n.urgency,
+        icon: join(here, '../../assets/icon.png'),
+      }),
+    isSupported: () => Notification.isSupported(),
+    enabled: () => engine.settings.get().general.notifications,
+    onClick: (target) => void windows.show(target),
+  });
 
   const tray = new TrayService({
     createTray: (icon) => {
@@ -191,7 +226,9 @@ async function boot(): Promise<void> {
     iconPath: (name) => join(here, `../../assets/tray-${name}.png`),
     status: () => engine.status(),
     onStatus: (l) => engine.subscribe((b) => b.status && l(b.status)),
-    startAtLogin: () => loginItem.isEnabled(),
+    // The checkbox shows the stored setting, which the OS entry follows (see below).
+    startAtLogin: () => engine.settings.get().general.startAtLogin,
+    warning: () => secrets.warning,
     now: () => Date.now(),
     actions: {
       openDashboard: () => void windows.show(),
@@ -220,16 +257,42 @@ async function boot(): Promise<void> {
     ev.preventDefault();
     quitting = true;
     tray.dispose();
+    notifications.dispose();
     offEvents?.();
-    void engine.dispose().finally(() => app.exit(0));
+    // Bounded: a hung engine must not leave an invisible process holding both locks.
+    void quitWithin({
+      dispose: () => engine.dispose(),
+      exit: (code) => {
+        lock.release();
+        app.exit(code);
+      },
+      log,
+    });
   });
   app.on('activate', () => void windows.show());
 
+  // The stored setting decides; the OS entry follows it (written if it went missing).
+  try {
+    if (loginItem.reconcile(engine.settings.get().general.startAtLogin))
+      log.info('start at login set to follow the setting');
+  } catch (err) {
+    log.error('start at login could not be changed', { error: String(err) });
+  }
   await engine.start();
   tray.start();
+  if (secrets.warning)
+    notifications.show({
+      id: 'secrets',
+      title: 'Homebeat',
+      body: secrets.warning,
+      urgency: 'normal',
+      target: '/settings',
+      ts: Date.now(),
+    });
   if (process.env.HOMEBEAT_TEST_HOOKS === '1') {
     // Lets the Playwright _electron tests look at the tray and engine from the main process.
-    Object.assign(globalThis, { __homebeat: { engine, windows, tray, loginItem } });
+    Object.assign(globalThis, { __homebeat: { engine, windows, tray, loginItem, notifications } });
   }
-  if (!startHidden || focusRequested) await windows.show();
+  const hidden = startsHidden({ startHidden: engine.settings.get().general.startHidden, firstRun });
+  if (!hidden || focusRequested) await windows.show();
 }

@@ -23,6 +23,8 @@ export interface TrayView {
   status: EngineStatus;
   startAtLogin: boolean;
   now: number;
+  /** Something the user must know about the app itself (secrets kept unencrypted). */
+  warning?: string;
 }
 
 /** The tray icon's name for the worst current state. */
@@ -41,7 +43,8 @@ export function trayTooltip(v: TrayView): string {
         : s.health === 'syncing'
           ? 'Homebeat: syncing'
           : 'Homebeat: all good';
-  return `${head}\n${formatLastSync(v.now, s.lastSyncAt)} · ${s.deviceCount} devices`;
+  const tail = `${formatLastSync(v.now, s.lastSyncAt)} · ${s.deviceCount} devices`;
+  return v.warning ? `${head}\n${tail}\n${v.warning}` : `${head}\n${tail}`;
 }
 
 /** The tray menu, built from engine state; pure so it is tested without Electron. */
@@ -51,6 +54,9 @@ export function buildTrayMenu(v: TrayView, a: TrayActions): TrayMenuItem[] {
     { id: 'open', label: 'Open dashboard', click: a.openDashboard },
     { id: 'status', label: trayTooltip(v).split('\n')[0], enabled: false },
     { id: 'last-sync', label: formatLastSync(v.now, v.status.lastSyncAt), enabled: false },
+    ...(v.warning
+      ? [{ id: 'warning', label: `Warning: ${v.warning.split(':')[0]}`, enabled: false }]
+      : []),
     { type: 'separator' },
     { id: 'sync', label: 'Sync now', enabled: !paused, click: a.syncNow },
     {

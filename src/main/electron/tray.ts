@@ -22,6 +22,8 @@ export interface TrayServiceOptions {
   status(): EngineStatus;
   onStatus(listener: (s: EngineStatus) => void): () => void;
   startAtLogin(): boolean;
+  /** A warning shown in the menu and tooltip while it is set. */
+  warning?(): string | undefined;
   actions: TrayActions;
   now(): number;
   /** Refresh period for "Last sync N min ago". */
@@ -55,7 +57,12 @@ export class TrayService {
     const tray = this.tray;
     if (!tray) return;
     const status = this.o.status();
-    const view = { status, startAtLogin: this.o.startAtLogin(), now: this.o.now() };
+    const view = {
+      status,
+      startAtLogin: this.o.startAtLogin(),
+      now: this.o.now(),
+      warning: this.o.warning?.(),
+    };
     const icon = this.o.iconPath(trayIconName(status));
     if (icon !== this.shown.icon) tray.setImage(icon);
     const tooltip = trayTooltip(view);

@@ -3,8 +3,11 @@ import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 export interface WindowManagerOptions {
   /** Creates the window; the caller sets the secure webPreferences (see main.ts). */
   create(opts: BrowserWindowConstructorOptions): BrowserWindow;
-  /** Loads the dashboard into a new window. */
-  load(win: BrowserWindow): Promise<void>;
+  /**
+   * Loads the dashboard into a new window, at `route` when given (in the URL's hash, which the
+   * page's router reads as it starts: nothing is sent before the page listens).
+   */
+  load(win: BrowserWindow, route?: string): Promise<void>;
   /** Tells an open dashboard to show a route (notification clicks). */
   navigate(route: string): void;
   onCreated?(win: BrowserWindow): void;
@@ -16,7 +19,6 @@ export interface WindowManagerOptions {
  */
 export class WindowManager {
   private win: BrowserWindow | null = null;
-  private pendingRoute: string | null = null;
 
   constructor(private readonly o: WindowManagerOptions) {}
 
@@ -34,7 +36,6 @@ export class WindowManager {
       if (route) this.o.navigate(route);
       return;
     }
-    this.pendingRoute = route ?? null;
     const win = this.o.create({
       width: 1200,
       height: 800,
@@ -45,16 +46,12 @@ export class WindowManager {
       backgroundColor: '#00000000',
     });
     this.win = win;
-    win.once('ready-to-show', () => {
-      win.show();
-      if (this.pendingRoute) this.o.navigate(this.pendingRoute);
-      this.pendingRoute = null;
-    });
+    win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       if (this.win === win) this.win = null;
     });
     this.o.onCreated?.(win);
-    await this.o.load(win);
+    await this.o.load(win, route);
   }
 
   destroy(): void {

@@ -63,7 +63,12 @@ export function composeServices(ctx: EngineContext, o: ComposeOptions = {}): Ser
   const history = new HistoryService(ctx, { ...o.history, ownHousekeeping: false });
   const network = o.network ?? osNetworkMonitor;
   const scheduler = new SchedulerService(ctx, { ...o.scheduler, history, network });
-  scheduler.register(history.housekeepingJob());
+  // Retention, incremental vacuum and the WAL checkpoint are heavy disk work: on AC power only,
+  // unless the machine has run on battery for three days past the job's due time.
+  scheduler.register({
+    ...history.housekeepingJob(),
+    constraints: { acPower: true, acPowerGraceMs: 3 * 86_400_000 },
+  });
   const mqtt = new MqttService(ctx, { ...o.mqtt, history, network });
   const smarthome = new SmartHomeService(ctx, {
     ...o.smarthome,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,5 +33,47 @@ export function wantsSimulation(env: string | undefined, dataDir: string): boole
     return !stored.settings?.mqtt?.host;
   } catch {
     return false;
+  }
+}
+
+/** Owner only: the folder holds the history, the settings, the secrets and the logs. */
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+/** The umask the hosts run with, so every file they create (SQLite's included) is owner-only. */
+export const HOST_UMASK = 0o077;
+
+/**
+ * Creates the data folder (and the given subfolders) owner-only, and takes group and other access
+ * away from what an earlier release left readable there (files written under a umask of 022).
+ * Only the folder's own files and the subfolders' files are touched, never what symlinks point to.
+ */
+export function secureDataDir(dataDir: string, subdirs: string[] = []): void {
+  for (const dir of [dataDir, ...subdirs]) {
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    tighten(dir, DIR_MODE);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        const st = lstatSync(file);
+        if (st.isFile()) tighten(file, FILE_MODE, st.mode);
+      } catch {
+        // Gone meanwhile, or not ours to change: nothing to tighten.
+      }
+    }
+  }
+}
+
+function tighten(path: string, mode: number, current?: number): void {
+  try {
+    const m = current ?? lstatSync(path).mode;
+    if ((m & 0o077) !== 0) chmodSync(path, m & mode & 0o777);
+  } catch {
+    // A folder we cannot chmod (another owner, a read-only mount) is used as it is.
   }
 }

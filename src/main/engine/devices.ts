@@ -1,4 +1,5 @@
 import { defaultCategory, entityName } from '../../shared/entities.js';
+import { own } from '../../shared/own.js';
 import { isMetric } from '../../shared/metrics.js';
 import type {
   Device,
@@ -101,11 +102,17 @@ export class DeviceRegistry {
     const learn = prev.transport === 'ble';
     for (const r of rs) {
       const key = r.entity ?? r.metric;
-      const cur = latest[key];
+      // Entity keys come from devices: `toString` or `__proto__` must be plain own keys.
+      const cur = own(latest, key);
       if (!cur || cur.ts <= r.ts) {
         const lv: LatestValue = { metric: r.metric, value: r.value, unit: r.unit, ts: r.ts };
         if (r.status && r.status !== 'ok') lv.status = r.status;
-        latest[key] = lv;
+        Object.defineProperty(latest, key, {
+          value: lv,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
         if (r.metric === 'battery' && r.value !== null) battery = r.value;
       }
       let entity = entities && keyIndex(entities).get(key);

@@ -28,12 +28,13 @@ const REDACT = [
 /** One file a day under `dir` (homebeat-YYYY-MM-DD.log), written synchronously so a crash keeps it. */
 export class DailyFileStream {
   constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   write(line: string): void {
     const day = new Date().toISOString().slice(0, 10);
     try {
-      appendFileSync(join(this.dir, `homebeat-${day}.log`), line);
+      // Owner-only: logs name devices, brokers and places, whatever the process umask.
+      appendFileSync(join(this.dir, `homebeat-${day}.log`), line, { mode: 0o600 });
     } catch {
       // A full disk must not take the engine down with it.
     }

@@ -1,7 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { NotificationPayload } from '../../shared/contract/index.js';
 import type { Settings } from '../../shared/settings.js';
+import { FILE_MODE, secureDataDir } from './data-dir.js';
 import type { Notifier, Paths, PowerEvents, SecretStore, SettingsStore } from './ports.js';
 
 /**
@@ -10,7 +18,7 @@ import type { Notifier, Paths, PowerEvents, SecretStore, SettingsStore } from '.
  */
 export function nodePaths(dataDir: string): Paths {
   const paths = { dataDir, logsDir: join(dataDir, 'logs'), exportsDir: join(dataDir, 'exports') };
-  for (const p of Object.values(paths)) mkdirSync(p, { recursive: true });
+  secureDataDir(dataDir, [paths.logsDir, paths.exportsDir]);
   return paths;
 }
 
@@ -26,7 +34,7 @@ export class JsonFileSettingsStore implements SettingsStore {
     }
   }
   write(settings: Settings): void {
-    writeAtomically(this.file, JSON.stringify(settings, null, 2));
+    writeAtomically(this.file, JSON.stringify(settings, null, 2), FILE_MODE);
   }
 }
 
@@ -54,6 +62,10 @@ export class OwnerOnlyJsonFile {
     return Object.hasOwn(this.cache, name) ? this.cache[name] : undefined;
   }
 
+  names(): string[] {
+    return Object.keys(this.cache);
+  }
+
   set(name: string, value: string): void {
     this.cache = { ...this.cache, [name]: value };
     this.save();
@@ -67,7 +79,7 @@ export class OwnerOnlyJsonFile {
   }
 
   private save(): void {
-    writeAtomically(this.file, JSON.stringify(this.cache), 0o600);
+    writeAtomically(this.file, JSON.stringify(this.cache), FILE_MODE);
   }
 }
 
@@ -93,8 +105,38 @@ export class FileSecretStore implements SecretStore {
 }
 
 /**
+ * Whether a Linux machine runs on battery, from the kernel's power supply class: a system battery
+ * (not a mouse's: scope Device) discharging, and no mains or USB adapter online. No supplies (a
+ * server, a container): on AC.
+ */
+export function linuxOnBattery(root = '/sys/class/power_supply'): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return false;
+  }
+  let discharging = false;
+  for (const name of names) {
+    const read = (f: string): string => {
+      try {
+        return readFileSync(join(root, name, f), 'utf8').trim();
+      } catch {
+        return '';
+      }
+    };
+    const type = read('type');
+    if (type === 'Battery') {
+      if (read('scope') !== 'Device' && read('status') === 'Discharging') discharging = true;
+    } else if (type && read('online') === '1') return false;
+  }
+  return discharging;
+}
+
+/**
  * Power events for a headless host: Node has no suspend/resume signal, so a resume is inferred from
- * a timer that fires far later than asked (the machine slept), which also catches clock jumps.
+ * a timer that fires far later than asked (the machine slept), which also catches clock jumps. The
+ * power source is read on the same timer when a reader is given (serve on Linux: linuxOnBattery).
  */
 export class NodePowerEvents implements PowerEvents {
   private readonly resume = new Set<() => void>();
@@ -104,15 +146,20 @@ export class NodePowerEvents implements PowerEvents {
   private last = Date.now();
   private onBattery = false;
 
-  constructor(private readonly tickMs = 10_000) {}
+  constructor(
+    private readonly tickMs = 10_000,
+    private readonly readOnBattery?: () => boolean,
+  ) {}
 
   start(): void {
     if (this.timer) return;
     this.last = Date.now();
+    if (this.readOnBattery) this.setOnBattery(this.readOnBattery());
     this.timer = setInterval(() => {
       const now = Date.now();
       const gap = now - this.last;
       this.last = now;
+      if (this.readOnBattery) this.setOnBattery(this.readOnBattery());
       if (gap > this.tickMs * 3 || gap < 0) this.emitResume();
     }, this.tickMs);
     this.timer.unref();
@@ -181,6 +228,6 @@ function writeAtomically(file: string, data: string, mode?: number): void {
 export function moveAside(file: string, reason: string): string {
   const aside = `${file}.broken-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(file, aside);
-  writeFileSync(`${aside}.why.txt`, `${reason}\n`);
+  writeFileSync(`${aside}.why.txt`, `${reason}\n`, { mode: FILE_MODE });
   return aside;
 }

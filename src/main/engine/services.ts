@@ -37,7 +37,12 @@ export interface JobSpec {
   kind: 'periodic' | 'oneoff';
   everyMs?: number;
   initialDelayMs?: number;
-  constraints?: { network?: boolean; acPower?: boolean };
+  /**
+   * network: only while the machine is online. acPower: not on battery (a manual run ignores
+   * it); with acPowerGraceMs, held at most that long past its due time, so a laptop that is
+   * never plugged in still gets the job done.
+   */
+  constraints?: { network?: boolean; acPower?: boolean; acPowerGraceMs?: number };
   backoff?: { policy: 'linear' | 'exponential'; baseMs: number; capMs: number };
   timeoutMs?: number;
   /** A sync job: run by Sync now and counted in "Last sync ..." (also any name 'ble-pull:*'). */

@@ -10,6 +10,9 @@ import { EngineError } from '../../shared/result.js';
 import type { SettingsStore } from './ports.js';
 import type { Logger } from './logging.js';
 
+/** Takes validated settings about to replace `prev`, returns them (changed or not). */
+export type SettingsRule = (next: Settings, prev: Settings) => Settings;
+
 /** Formats the first zod issue as "field: reason" parts for results and 400s. */
 export function firstIssue(error: z.ZodError): { field: string; message: string } {
   const issue = error.issues[0];
@@ -24,6 +27,7 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
 export class SettingsService {
   private current: Settings;
   private readonly listeners = new Set<(next: Settings, prev: Settings) => void>();
+  private readonly rules = new Set<SettingsRule>();
 
   constructor(
     private readonly store: SettingsStore,
@@ -44,7 +48,18 @@ export class SettingsService {
       const { field, message } = firstIssue(parsed.error);
       throw new EngineError('invalid_input', `${field || 'settings'}: ${message}`, field);
     }
-    return this.replace(parsed.data);
+    let next = parsed.data;
+    for (const rule of this.rules) next = rule(next, this.current);
+    return this.replace(next);
+  }
+
+  /**
+   * A rule that keeps a field derived from others true, applied to every update before it is
+   * stored, so the derived value changes in the same update (one write, one change event).
+   */
+  addRule(rule: SettingsRule): () => void {
+    this.rules.add(rule);
+    return () => this.rules.delete(rule);
   }
 
   /** Sets validated settings; every change goes through update(). */

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { moveAside } from './node-ports.js';
 import { settingsSchema, type Settings } from '../../shared/settings.js';
@@ -37,6 +38,8 @@ export const CONF_OPTIONS = {
   // An invalid file is reported and kept, never cleared silently.
   clearInvalidConfig: false,
   accessPropertiesByDotNotation: false,
+  // Owner-only, whatever the process umask (conf's default is 0o666).
+  configFileMode: 0o600,
 } as const;
 
 export class ConfSettingsStore implements SettingsStore {
@@ -70,4 +73,18 @@ export function openSettingsStore<T extends ConfLike>(
     });
     return open();
   }
+}
+
+/**
+ * The desktop app once wrote its settings to config.json (electron-store's default name) while
+ * serve wrote settings.json: the one data folder had two settings files. The app's file becomes
+ * settings.json when there is none; with both, settings.json (serve's) stays and config.json is
+ * left for the user to look at.
+ */
+export function adoptLegacySettings(dataDir: string): boolean {
+  const legacy = join(dataDir, 'config.json');
+  const file = join(dataDir, 'settings.json');
+  if (!existsSync(legacy) || existsSync(file)) return false;
+  renameSync(legacy, file);
+  return true;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Conf from 'conf';
@@ -11,6 +11,7 @@ import { Logging } from '../engine/logging.js';
 import {
   FileSecretStore,
   ListenerNotifier,
+  linuxOnBattery,
   NodePowerEvents,
   nodePaths,
 } from '../engine/node-ports.js';
@@ -31,6 +32,8 @@ export interface ServeFlags {
   simulate: boolean;
   staticDir?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where Linux lists power supplies (tests give a fake tree). */
+  powerSupplyDir?: string;
 }
 
 /** The renderer build next to this file's build (out/main/cli.js -> out/renderer). */
@@ -48,7 +51,6 @@ export interface RunningServe {
 
 /** `homebeat serve`: the engine on Node ports, behind HTTP + WebSocket. */
 export async function runServe(flags: ServeFlags): Promise<RunningServe> {
-  mkdirSync(flags.dataDir, { recursive: true });
   const paths = nodePaths(flags.dataDir);
   const logging = new Logging({
     dir: paths.logsDir,
@@ -56,13 +58,18 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
     stderr: true,
   });
   const log = logging.logger('serve');
-  const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'));
+  const lock = InstanceLock.acquire(join(flags.dataDir, 'homebeat.lock'), 'serve');
   const conf = openSettingsStore(
     () => new Conf({ cwd: flags.dataDir, ...CONF_OPTIONS, schema: confSchema() as never }),
     join(flags.dataDir, 'settings.json'),
     logging.logger('settings'),
   );
-  const power = new NodePowerEvents();
+  // On battery (Linux: /sys/class/power_supply), periodic jobs stretch and AC-only jobs wait.
+  const supplies = flags.powerSupplyDir ?? '/sys/class/power_supply';
+  const power = new NodePowerEvents(
+    10_000,
+    process.platform === 'linux' ? () => linuxOnBattery(supplies) : undefined,
+  );
   power.start();
   const notifier = new ListenerNotifier();
   const engine = new Engine({
@@ -98,8 +105,21 @@ export async function runServe(flags: ServeFlags): Promise<RunningServe> {
   notifier.onNotify((n) =>
     log.info(`notification: ${n.title}`, { body: n.body, target: n.target }),
   );
-  await engine.start();
-  const { url } = await server.start();
+  let url: string;
+  try {
+    await engine.start();
+    ({ url } = await server.start());
+  } catch (err) {
+    // The port is taken (or the engine failed): stop what started, so the lock, the database and
+    // the broker connection are closed as on a normal shutdown.
+    log.error('serve could not start', { error: String(err) });
+    await server.close().catch(() => {});
+    await engine.dispose().catch(() => {});
+    power.stop();
+    uninstall();
+    lock.release();
+    throw err;
+  }
   let stopped = false;
   return {
     url,

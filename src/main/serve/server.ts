@@ -5,7 +5,7 @@ import { isMethodName } from '../../shared/contract/index.js';
 import type { Result } from '../../shared/result.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../engine/logging.js';
-import { authorize, COOKIE, isLoopbackHost, originAllowed } from './auth.js';
+import { authorize, COOKIE, isLoopbackHost, originAllowed, tokenProblem } from './auth.js';
 import { securityHeaders, serveExport, serveStatic } from './static.js';
 
 export interface ServeOptions {
@@ -65,6 +65,8 @@ export class HomebeatServer {
           '(or bind 127.0.0.1)',
       );
     }
+    const weak = opts.token === undefined ? null : tokenProblem(opts.token);
+    if (weak) throw new StartupError(weak);
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -125,7 +127,8 @@ export class HomebeatServer {
       res.end(JSON.stringify({ ok: false, error: { code: 'forbidden', message: auth.reason } }));
       return;
     }
-    if (auth.viaQuery && this.opts.token) {
+    // Only a page load is redirected: a POST answered with 303 would be re-sent as a GET, body lost.
+    if (auth.viaQuery && this.opts.token && (req.method === 'GET' || req.method === 'HEAD')) {
       // Trade the token in the address bar for a cookie, and drop it from the URL.
       url.searchParams.delete('token');
       res.setHeader(
@@ -182,6 +185,14 @@ export class HomebeatServer {
       const text = await readBody(req, this.maxBody);
       body = text.trim() === '' ? undefined : JSON.parse(text);
     } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        // Answer first, then drop the connection once the answer is out (the rest is not read).
+        res.setHeader('Connection', 'close');
+        return send(413, {
+          ok: false,
+          error: { code: 'invalid_input', message: `body: ${err.message}` },
+        });
+      }
       return send(400, {
         ok: false,
         error: { code: 'invalid_input', message: `body: ${(err as Error).message}` },
@@ -229,15 +240,34 @@ export class HomebeatServer {
   }
 }
 
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads a request body of at most `max` bytes. A larger one (by its Content-Length, or as it
+ * arrives) rejects with BodyTooLarge and the rest is discarded unread, up to a bound, so the
+ * client is still there to read the 413 (destroying the socket at once makes it a reset).
+ */
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => {
+      req.removeAllListeners('data');
+      let discarded = 0;
+      req.on('data', (c: Buffer) => {
+        discarded += c.length;
+        if (discarded > 16 * max) req.destroy();
+      });
+      reject(new BodyTooLarge(`larger than ${max} bytes`));
+    };
+    if (Number(req.headers['content-length']) > max) {
+      tooLarge();
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
-        reject(new Error(`larger than ${max} bytes`));
-        req.destroy();
+        tooLarge();
         return;
       }
       chunks.push(c);

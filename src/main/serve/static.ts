@@ -15,10 +15,14 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The same policy the Electron shell sets: only our own scripts, our own socket. */
+/**
+ * The same policy the Electron shell sets: only our own scripts, and connections to our own
+ * origin only ('self' covers the same host's ws:/wss: socket in CSP Level 3; a bare `ws:` would
+ * allow a WebSocket to any host).
+ */
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-  "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+  "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; " +
   "frame-ancestors 'none'; form-action 'self'";
 
 export function securityHeaders(res: ServerResponse): void {

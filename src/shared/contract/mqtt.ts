@@ -42,13 +42,17 @@ export const mqttRequests = {
   ),
   /**
    * Stores (or, when empty, deletes) a password in the secret store and reconnects. `broker`: the
-   * configured broker's; `embedded`: the embedded broker's, needed for its LAN mode.
+   * configured broker's; `embedded`: the embedded broker's, needed for its LAN mode. A broker
+   * password is bound to the host and port it is entered for (`host`/`port`, by default the
+   * configured ones) and only ever sent there: after a change of host it is asked for again.
    */
   setMqttPassword: method<{ stored: boolean }>()(
     z
       .object({
         password: z.string().max(1024),
         target: z.enum(['broker', 'embedded']).default('broker'),
+        host: z.string().min(1).max(253).optional(),
+        port: z.number().int().min(1).max(65_535).optional(),
       })
       .strict(),
   ),
@@ -60,6 +64,14 @@ export const mqttRequests = {
         command: z.record(z.string(), z.union([z.string().max(100), z.number(), z.boolean()])),
       })
       .strict(),
+  ),
+  /**
+   * Forgets a smart-home device (Home Assistant discovery, Zigbee2MQTT, ...): it leaves the device
+   * list, its stored readings stay, and it is not added again until its source announces it anew
+   * (a changed or a new announcement, not the same retained one).
+   */
+  forgetSmartHomeDevice: method<{ id: string }>()(
+    z.object({ id: z.string().min(1).max(300) }).strict(),
   ),
 };
 

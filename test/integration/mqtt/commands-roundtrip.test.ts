@@ -19,6 +19,7 @@ beforeAll(async () => {
     tickMs: 0,
   });
   await sim.start();
+  // Available too: an entity with an availability topic is unavailable until that topic speaks.
   await waitFor('simulated devices', () =>
     [
       'sim_hall_light',
@@ -28,7 +29,7 @@ beforeAll(async () => {
       'sim_front_door_lock',
       '0x000b57fffe1a2b01',
       '0x84fd27fffe3e4f03',
-    ].every((id) => device(te, id)?.controls?.length),
+    ].every((id) => device(te, id)?.controls?.length && device(te, id)?.availability === 'online'),
   );
 });
 afterAll(async () => {

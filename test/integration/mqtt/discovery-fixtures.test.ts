@@ -1,8 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Metric } from '../../../src/shared/metrics.js';
 import type { Device } from '../../../src/shared/model.js';
-import { device, send, waitFor, warnings } from './discovery-helpers.js';
+import { device, latestOf, send, waitFor, warnings } from './discovery-helpers.js';
 import { useSmartHome } from './fixtures.js';
 
 interface Fixture {
@@ -27,8 +28,9 @@ function matches(d: Device | undefined, x: Fixture['expect'][number]): boolean {
   if (!d) return false;
   try {
     if (x.device) expect(d).toMatchObject(x.device);
+    // By metric: the value of the device's (first primary) entity of it.
     for (const [m, v] of Object.entries(x.latest ?? {}))
-      expect(d.latest[m as keyof Device['latest']]?.value).toBeCloseTo(v, 6);
+      expect(latestOf(d, m as Metric)?.value).toBeCloseTo(v, 6);
     for (const [entity, st] of Object.entries(x.state ?? {}))
       expect(d.state?.[entity]).toMatchObject(st);
     return true;

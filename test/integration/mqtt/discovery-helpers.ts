@@ -15,7 +15,9 @@ import {
   SmartHomeService,
   type SmartHomeOptions,
 } from '../../../src/main/engine/mqtt/smarthome-service.js';
-import type { Device } from '../../../src/shared/model.js';
+import { entitiesOf, entityForMetric } from '../../../src/shared/entities.js';
+import type { Metric } from '../../../src/shared/metrics.js';
+import type { Device, LatestValue } from '../../../src/shared/model.js';
 import { createTestEngine, type TestEngine } from '../../helpers/engine.js';
 import type { Mosquitto } from '../../helpers/mosquitto.js';
 
@@ -116,6 +118,17 @@ export async function waitFor<T>(
 }
 
 export const device = (te: TestEngine, id: string): Device | undefined => te.engine.devices.get(id);
+
+/**
+ * The device's value of a metric: the latest value of its entity for that metric (the first
+ * primary one, as a rule or a card means it). Latest values are keyed by entity, and a Home
+ * Assistant entity's key is its handle (`sensor/fx_good_t`), not the metric's name.
+ */
+export function latestOf(d: Device | undefined, metric: Metric): LatestValue | undefined {
+  if (!d) return undefined;
+  const key = entityForMetric(entitiesOf(d), metric)?.key;
+  return key === undefined ? undefined : d.latest[key];
+}
 
 /** Warnings the MQTT modules logged (all under 'mqtt', or one module), by topic. */
 export function warnings(

@@ -45,6 +45,8 @@ const numeric = (
   ...(min !== undefined ? { value_min: min, value_max: max } : {}),
   ...(step ? { value_step: step } : {}),
 });
+/** About the device itself, as zigbee-herdsman-converters marks battery, voltage and link quality. */
+const diagnostic = <T extends object>(e: T) => ({ ...e, category: 'diagnostic' });
 const clamp = (lo: number, hi: number) => (v: unknown) =>
   typeof v === 'number' ? Math.max(lo, Math.min(hi, v)) : undefined;
 const onOff = (v: unknown, s: State) =>
@@ -68,7 +70,7 @@ function specs(): Spec[] {
             numeric('color_temp', 7, 'mired', 250, 454),
           ],
         },
-        numeric('linkquality', 1, 'lqi', 0, 255),
+        diagnostic(numeric('linkquality', 1, 'lqi', 0, 255)),
       ],
       state: { state: 'OFF', brightness: 120, color_temp: 370, linkquality: 120 },
       settable: { state: onOff, brightness: clamp(0, 254), color_temp: clamp(250, 454) },
@@ -114,7 +116,7 @@ function specs(): Spec[] {
             },
           ],
         },
-        numeric('battery', 5, '%', 0, 100),
+        diagnostic(numeric('battery', 5, '%', 0, 100)),
       ],
       state: {
         occupied_heating_setpoint: 19,
@@ -142,14 +144,33 @@ function specs(): Spec[] {
       exposes: [
         bin('occupancy', 1, true, false),
         numeric('illuminance', 1, 'lx'),
-        numeric('battery', 1, '%', 0, 100),
-        numeric('voltage', 1, 'mV'),
+        diagnostic(numeric('battery', 1, '%', 0, 100)),
+        diagnostic(numeric('voltage', 1, 'mV')),
       ],
       state: { occupancy: false, illuminance: 120, battery: 94, voltage: 3005 },
       settable: {},
       tick: (n, s) => {
         s.occupancy = n % 5 === 2;
         s.illuminance = Math.round(150 + 100 * Math.sin(n / 20));
+      },
+    },
+    {
+      // Zigbee2MQTT's contact is true while the contact is made: false is an open door.
+      ieee: '0x00158d0005c6d705',
+      name: 'back/door',
+      model: 'MCCGQ11LM',
+      vendor: 'Aqara',
+      type: 'EndDevice',
+      description: 'Door and window sensor (simulated)',
+      exposes: [
+        bin('contact', 1, false, true),
+        diagnostic(numeric('battery', 1, '%', 0, 100)),
+        diagnostic(numeric('voltage', 1, 'mV')),
+      ],
+      state: { contact: true, battery: 88, voltage: 2995 },
+      settable: {},
+      tick: (n, s) => {
+        s.contact = n % 7 !== 3;
       },
     },
   ];

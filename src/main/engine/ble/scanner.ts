@@ -2,6 +2,7 @@ import type { AdapterState, ScanResult } from '../../../shared/contract/ble.js';
 import type { DeviceKind } from '../../../shared/model.js';
 import type { EngineContext } from '../context.js';
 import type { Logger } from '../logging.js';
+import { own } from '../../../shared/own.js';
 import { KNOWN_SERVICES } from './decoders/index.js';
 import { unref } from './gatt.js';
 import type { Advertisement, Radio, RadioState } from './radio.js';
@@ -89,6 +90,14 @@ export class Scanner {
 
   get isScanning(): boolean {
     return this.scanning;
+  }
+
+  /** After a system resume: the adapter may have stopped reporting without saying so. */
+  restart(): void {
+    if (this.disposed) return;
+    this.lastAdvertAt = this.o.ctx.ports.clock.now();
+    if (this.scanning) this.o.radio.stopScanning(); // scanStop -> reconcile starts it again
+    else this.reconcile();
   }
 
   setWanted(who: 'user' | 'background', on: boolean): void {
@@ -289,7 +298,7 @@ function visible(r: ScanResult, s: { minRssi: number; allow: string[]; deny: str
 
 function guessKind(services: string[]): DeviceKind | undefined {
   for (const u of services) {
-    const k = KNOWN_SERVICES[u]?.kind;
+    const k = own(KNOWN_SERVICES, u)?.kind;
     if (k && k !== 'other') return k;
   }
   return undefined;

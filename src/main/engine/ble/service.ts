@@ -53,6 +53,7 @@ export class BleService implements BleApi {
   /** Paired devices listed in the registry during this run. */
   private readonly announced = new Set<string>();
   private offSettings: (() => void) | null = null;
+  private offResume: (() => void) | null = null;
   private readonly presence: Presence;
   private readonly jobs: PullJobs;
   private readonly connectMs: number;
@@ -122,12 +123,19 @@ export class BleService implements BleApi {
     for (const d of this.ctx.devices.list()) if (isLegacyChannel(d)) this.ctx.devices.remove(d.id);
     this.paused = this.ctx.settings.get().schedule.paused;
     this.offSettings = this.ctx.settings.onChange(() => this.reconcile());
+    // After a sleep: scan afresh and reconnect now, not when a backoff or the watchdog says.
+    this.offResume = this.ctx.ports.power.onResume(() => {
+      if (this.paused) return;
+      this.scanner?.restart();
+      for (const s of this.sessions.all()) s.wake();
+    });
     this.reconcile();
     this.presence.start();
   }
 
   dispose(): void {
     this.offSettings?.();
+    this.offResume?.();
     this.presence.dispose();
     this.sessions.stop();
     this.jobs.dispose();

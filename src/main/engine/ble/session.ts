@@ -3,6 +3,7 @@ import type { EngineContext } from '../context.js';
 import type { HistoryApi } from '../services.js';
 import type { Logger } from '../logging.js';
 import { backoffDelay, type BackoffOptions } from '../../../shared/backoff.js';
+import { own } from '../../../shared/own.js';
 import {
   createDecoderState,
   decodeCharacteristic,
@@ -154,6 +155,15 @@ export class DeviceSession {
     }
   }
 
+  /** After a system resume: a session waiting out its backoff tries again now. */
+  wake(): void {
+    if (this.state === 'stopped' || this.mode !== 'keep' || !this.timer) return;
+    this.d.ctx.ports.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.attempts = 0;
+    void this.attempt();
+  }
+
   private retry(): void {
     if (this.state === 'stopped' || this.mode !== 'keep' || this.timer) return;
     const delay = backoffDelay(this.attempts++, this.d.backoff, this.d.random());
@@ -196,7 +206,7 @@ export class DeviceSession {
     for (const s of services) {
       const chars = await op(s.characteristics(), `discover ${s.uuid}`);
       for (const c of chars) link.chars.set(c.uuid, c);
-      const known = KNOWN_SERVICES[s.uuid];
+      const known = own(KNOWN_SERVICES, s.uuid);
       if (known && known.kind !== 'other' && this.kind === 'other') this.kind = known.kind;
     }
     progress?.('subscribing');

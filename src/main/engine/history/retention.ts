@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../../shared/settings.js';
+import { own } from '../../../shared/own.js';
 import type { Logger } from '../logging.js';
 
 const DAY = 86_400_000;
@@ -39,7 +40,7 @@ export async function housekeeping(
   let deleted = 0;
   let rollupsDeleted = 0;
   for (const s of series) {
-    const days = settings.retentionByMetric[s.metric] ?? settings.retentionDays;
+    const days = own(settings.retentionByMetric, s.metric) ?? settings.retentionDays;
     const cutoff = now - days * DAY;
     for (;;) {
       if (signal?.aborted) return { deleted, rollupsDeleted, complete: false };

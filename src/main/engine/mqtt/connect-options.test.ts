@@ -1,6 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mqttSettingsSchema } from '../../../shared/settings.js';
-import { clientOptions, describeError, isRefusal, urlOf } from './connect-options.js';
+import {
+  clientOptions,
+  describeError,
+  isRefusal,
+  loadTlsFiles,
+  MAX_TLS_FILE_BYTES,
+  urlOf,
+} from './connect-options.js';
 
 const settings = (patch: object = {}) => mqttSettingsSchema.parse({ host: 'broker.lan', ...patch });
 const endpoint = {
@@ -43,15 +54,62 @@ describe('clientOptions', () => {
     expect(clean.properties).toBeUndefined();
   });
 
-  it('names the TLS file it cannot read', () => {
-    expect(() =>
-      clientOptions(
-        settings({ tls: true, keyFile: '/nonexistent/key.pem' }),
-        { ...endpoint, tls: true },
-        'gw',
-        1,
-      ),
-    ).toThrow('Cannot read the client key file /nonexistent/key.pem (ENOENT)');
+  it('names the TLS file it cannot read', async () => {
+    const s = settings({ tls: true, keyFile: '/nonexistent/key.pem' });
+    const files = await loadTlsFiles(s);
+    expect(() => clientOptions(s, { ...endpoint, tls: true, files }, 'gw', 1)).toThrow(
+      'Cannot read the client key file /nonexistent/key.pem (ENOENT)',
+    );
+  });
+
+  it('never reads a TLS file itself: only what was read beforehand is used', () => {
+    const s = settings({ tls: true, caFile: '/etc/hostname' });
+    expect(() => clientOptions(s, { ...endpoint, tls: true }, 'gw', 1)).toThrow(/not read yet/);
+    const ca = Buffer.from('PEM');
+    expect(clientOptions(s, { ...endpoint, tls: true, files: { ca } }, 'gw', 1).ca).toBe(ca);
+  });
+});
+
+describe('loadTlsFiles', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hb-tlsfiles-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tls = (caFile: string) => settings({ tls: true, caFile });
+
+  it('reads regular files', async () => {
+    writeFileSync(join(dir, 'ca.pem'), 'CA');
+    writeFileSync(join(dir, 'key.pem'), 'KEY');
+    const files = await loadTlsFiles(
+      settings({ tls: true, caFile: join(dir, 'ca.pem'), keyFile: join(dir, 'key.pem') }),
+    );
+    expect(files).toEqual({ ca: Buffer.from('CA'), key: Buffer.from('KEY') });
+    // Without TLS the paths are not read at all.
+    expect(await loadTlsFiles({ ...tls('/dev/zero'), tls: false })).toEqual({});
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer forever', async () => {
+    const fifo = join(dir, 'ca.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const files = await loadTlsFiles(tls(fifo));
+    expect(files.error).toBe(`Cannot read the CA certificate file ${fifo} (not a regular file)`);
+  });
+
+  it('refuses devices and folders, which are not certificate files', async () => {
+    expect((await loadTlsFiles(tls('/dev/zero'))).error).toBe(
+      'Cannot read the CA certificate file /dev/zero (not a regular file)',
+    );
+    expect((await loadTlsFiles(tls(dir))).error).toMatch(/not a regular file|EISDIR/);
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const big = join(dir, 'big.pem');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_TLS_FILE_BYTES + 1);
+    expect((await loadTlsFiles(tls(big))).error).toBe(
+      `Cannot read the CA certificate file ${big} (larger than ${MAX_TLS_FILE_BYTES} bytes)`,
+    );
+    expect((await loadTlsFiles(tls(big), 2 * MAX_TLS_FILE_BYTES)).ca?.length).toBe(
+      MAX_TLS_FILE_BYTES + 1,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { Settings } from '../../../shared/settings.js';
 import type { SecretStore } from '../ports.js';
@@ -16,21 +17,87 @@ export interface Endpoint {
   username: string;
   password?: string;
   protocolVersion: 4 | 5;
+  /** The TLS files' contents, read beforehand by loadTlsFiles (never on the connect path). */
+  files?: TlsFiles;
+}
+
+/** The CA, certificate and key files' contents, or the first reason one could not be used. */
+export interface TlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  error?: string;
+}
+
+/** Largest TLS file read: a full public CA bundle is about 220 KB; a key or certificate a few. */
+export const MAX_TLS_FILE_BYTES = 1024 * 1024;
+
+const TLS_FILES = [
+  ['caFile', 'ca', 'CA certificate'],
+  ['certFile', 'cert', 'client certificate'],
+  ['keyFile', 'key', 'client key'],
+] as const;
+
+/**
+ * Reads the TLS files the settings name, asynchronously and bounded: each must be a regular file
+ * of at most `MAX_TLS_FILE_BYTES`. A FIFO would block a synchronous read for good, and /dev/zero
+ * would be read until memory runs out; both are refused with the path in the message, which the
+ * connection shows as its status reason.
+ */
+export async function loadTlsFiles(
+  s: Pick<MqttSettings, 'tls' | 'caFile' | 'certFile' | 'keyFile'>,
+  maxBytes = MAX_TLS_FILE_BYTES,
+): Promise<TlsFiles> {
+  const out: TlsFiles = {};
+  if (!s.tls) return out;
+  for (const [setting, field, what] of TLS_FILES) {
+    const path = s[setting];
+    if (!path) continue;
+    try {
+      out[field] = await readBounded(path, maxBytes);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code ? `(${e.code})` : `(${e.message})`;
+      return { error: `Cannot read the ${what} file ${path} ${why}` };
+    }
+  }
+  return out;
+}
+
+async function readBounded(path: string, maxBytes: number): Promise<Buffer> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, holding a thread.
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
+    // Read at most one byte past the limit: a file that grew since stat is refused too.
+    const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+      if (n === buf.length) {
+        if (n > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
+        break;
+      }
+    }
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
- * Where to connect: the configured broker with its stored password, or, with no host, the
- * embedded broker (`embedded`: where it listens; credentials only when it listens beyond loopback).
+ * Where to connect when no broker is configured: the embedded broker (`embedded`: where it listens;
+ * credentials only when it listens beyond loopback).
  */
-export function endpointOf(
+export function embeddedEndpoint(
   s: MqttSettings,
   embedded: { host: string; port: number } | undefined,
   secrets: Pick<SecretStore, 'get'>,
 ): Endpoint {
-  if (s.host) {
-    const password = s.hasPassword ? secrets.get(PASSWORD_SECRET) : undefined;
-    return { ...s, password };
-  }
   const info = embedded ?? { host: '127.0.0.1', port: s.embedded.port };
   const secured = info.host !== '127.0.0.1';
   return {
@@ -59,7 +126,7 @@ export const urlOf = (e: { host: string; port: number; tls: boolean }): string =
  * mqtt.js options for one connection attempt. mqtt.js's own reconnect is off (reconnectPeriod 0):
  * the service reconnects itself with a fresh client, so it can report attempts and delays, react
  * to a resume at once, and be sure no old client re-sends anything behind the outbox's back.
- * Throws with a readable message when a TLS file cannot be read.
+ * Throws with a readable message (naming the path) when a TLS file could not be read.
  */
 export function clientOptions(
   s: MqttSettings,
@@ -96,20 +163,16 @@ export function clientOptions(
   if (endpoint.tls) {
     opts.rejectUnauthorized = s.rejectUnauthorized;
     opts.servername = endpoint.host;
-    if (s.caFile) opts.ca = readTlsFile(s.caFile, 'CA certificate');
-    if (s.certFile) opts.cert = readTlsFile(s.certFile, 'client certificate');
-    if (s.keyFile) opts.key = readTlsFile(s.keyFile, 'client key');
+    const files = endpoint.files ?? {};
+    if (files.error) throw new Error(files.error);
+    for (const [setting, field, what] of TLS_FILES) {
+      if (!s[setting]) continue;
+      // Never read here: this runs on the engine's thread at every connect.
+      if (!files[field]) throw new Error(`The ${what} file ${s[setting]} was not read yet`);
+      opts[field] = files[field];
+    }
   }
   return opts;
-}
-
-function readTlsFile(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`Cannot read the ${what} file ${path}${code ? ` (${code})` : ''}`);
-  }
 }
 
 /** CONNACK return codes (3.1.1) and reason codes (5) a user can act on, in words. */
@@ -181,7 +244,7 @@ export interface TestResult {
 }
 
 /** Connects once with the given parameters and reports success or the broker's refusal. */
-export function testConnection(
+export async function testConnection(
   s: MqttSettings,
   endpoint: Endpoint,
   gatewayId: string,
@@ -190,9 +253,10 @@ export function testConnection(
   const where = urlOf(endpoint);
   let opts: IClientOptions;
   try {
-    opts = clientOptions(s, endpoint, gatewayId, timeoutMs);
+    const files = endpoint.files ?? (await loadTlsFiles({ ...s, tls: endpoint.tls }));
+    opts = clientOptions(s, { ...endpoint, files }, gatewayId, timeoutMs);
   } catch (err) {
-    return Promise.resolve({ ok: false, message: (err as Error).message });
+    return { ok: false, message: (err as Error).message };
   }
   // A test must not take over the running connection's session or trigger its will.
   opts.clientId = `homebeat-test-${gatewayId}-${Math.random().toString(16).slice(2, 8)}`;

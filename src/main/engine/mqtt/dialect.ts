@@ -5,12 +5,24 @@
  * interface plus one entry in that list (compose.ts, builtinDialects).
  *
  * A dialect turns what it reads into the engine's model through its host: devices with their
- * controls and availability, readings for the values that are metrics, and entity states in the
- * command vocabulary of commands.ts. Those states are what confirm a pending command, so a dialect
- * never confirms one itself. Sending goes the other way: the service checks a command against the
- * control and resolves it against the current state (TOGGLE), the dialect says what it becomes.
+ * entities (`Device.entities`: each value or control, keyed uniquely within the device, with its
+ * category and own availability), controls and availability; readings for every numeric or binary
+ * value, each with its entity (a series is a device's entity, never a unit or a metric); and entity
+ * states in the command vocabulary of commands.ts. Those states are what confirm a pending command,
+ * so a dialect never confirms one itself. Sending goes the other way: the service checks a command
+ * against the control and its availability and resolves it against the current state (TOGGLE);
+ * the dialect says what it becomes.
+ *
+ * Binary values follow one canonical meaning (src/shared/binary-classes.ts): 1 is the class's "on"
+ * word (open, detected, wet, unlocked), whatever the device sends for it.
  */
-import type { DeviceControl, DevicePatch, DeviceSource } from '../../../shared/model.js';
+import type {
+  Availability,
+  DeviceControl,
+  DevicePatch,
+  DeviceSource,
+  Entity,
+} from '../../../shared/model.js';
 import type { Metric } from '../../../shared/metrics.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { Command } from './commands.js';
@@ -35,6 +47,18 @@ export interface SmartHomeDialect {
   discover(host: DialectHost, settings: MqttSettings): void;
   /** Stops following its topics; with `dropDevices`, its devices leave the registry too. */
   forget(dropDevices: boolean): void;
+  /**
+   * The user forgets one of its devices: it leaves the registry, and stays out until its source
+   * announces it again (a changed or a new announcement; the same retained one does not count).
+   * Returns false when the device is not this dialect's to forget.
+   */
+  forgetDevice?(deviceId: string): boolean;
+  /**
+   * The retained messages have had time to arrive after the connection was made: a device of this
+   * dialect in the registry that nothing has announced by now is a ghost (restored from the last
+   * run, its announcement gone meanwhile) and is removed.
+   */
+  settled?(): void;
   /**
    * What a command for a control of one of its devices becomes (the command is already checked
    * against the control and resolved against the current state). Undefined: the device or entity
@@ -72,8 +96,10 @@ export interface DialectCommand {
   confirm: 'state' | 'assumed' | 'sent';
 }
 
-/** A value that is a canonical metric, already in the metric's unit. */
+/** One value of one entity: its metric (a tag; 'generic' when none fits), in the metric's unit. */
 export interface DialectValue {
+  /** The entity's key, unique within the device (see Entity). */
+  entity: string;
   metric: Metric;
   value: number;
   unit: string;
@@ -85,7 +111,10 @@ export interface DialectHost {
   subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): () => void;
   /** Creates or updates one of its devices, stamped transport 'mqtt', its source, this gateway. */
   upsertDevice(patch: DevicePatch): void;
-  removeDevice(id: string): void;
+  /** With a reason, the removal is logged (a ghost swept, a config removed, a bridge entry gone). */
+  removeDevice(id: string, reason?: string): void;
+  /** The ids of the registry's devices that are this dialect's (its source), restored ones too. */
+  knownDevices(): string[];
   /** Values as readings of this gateway, now (they also mark the device seen and online). */
   publishReadings(deviceId: string, values: DialectValue[]): void;
   /** The entity states: a reported state shows on the device and confirms pending commands. */
@@ -96,6 +125,23 @@ export interface DialectHost {
   shadowsChanged(): void;
   /** Bad input: logged once per topic and kind of problem (the reason up to a colon); never thrown. */
   bad(topic: string, reason: string, detail?: Record<string, unknown>): void;
-  maxPayloadBytes(): number;
+  /**
+   * The largest payload accepted on `topic` (the MQTT layer's cap for its family: Zigbee2MQTT's
+   * device list and discovery configs may be larger than states); without a topic, a state's.
+   */
+  maxPayloadBytes(topic?: string): number;
   now(): number;
+}
+
+/**
+ * A device's availability from its entities': offline when it is not reachable (or nothing of it
+ * is available), partial when some entities say they are unavailable (a relay whose availability
+ * topic says offline, next to a power sensor that has none), online otherwise.
+ */
+export function availabilityOf(entities: readonly Entity[], reachable: boolean): Availability {
+  if (!reachable) return 'offline';
+  let down = 0;
+  for (const e of entities) if (e.available === false) down++;
+  if (down === 0) return 'online';
+  return down === entities.length ? 'offline' : 'partial';
 }

@@ -21,7 +21,8 @@ export class EntityStates {
   constructor(private readonly opts: EntityStatesOptions) {}
 
   get(deviceId: string, entity: string): EntityState | undefined {
-    const s = this.opts.devices.get(deviceId)?.state?.[entity];
+    const all = this.opts.devices.get(deviceId)?.state;
+    const s = all && Object.hasOwn(all, entity) ? all[entity] : undefined;
     return isObject(s) ? s : undefined;
   }
 
@@ -36,9 +37,13 @@ export class EntityStates {
     also: Omit<DevicePatch, 'id' | 'state'> = {},
   ): void {
     if (!this.opts.devices.get(deviceId)) return;
-    const state: Record<string, EntityState> = {};
-    for (const [entity, patch] of Object.entries(patches))
-      state[entity] = { ...this.get(deviceId, entity), ...patch };
+    // fromEntries defines each key, `__proto__` included, where assignment would not.
+    const state: Record<string, EntityState> = Object.fromEntries(
+      Object.entries(patches).map(([entity, patch]) => [
+        entity,
+        { ...this.get(deviceId, entity), ...patch },
+      ]),
+    );
     this.opts.devices.upsert({ ...also, id: deviceId, state, lastSeen: this.opts.now() });
     for (const [entity, s] of Object.entries(state)) this.opts.onState(deviceId, entity, s);
   }

@@ -1,9 +1,12 @@
 /**
  * Which canonical metric (src/shared/metrics.ts) a smart-home value is, and how its unit converts
- * to the metric's SI-style unit. Hints: a Home Assistant device_class, a Zigbee2MQTT property name,
- * the unit the device states. Unknown: undefined (the value is kept in the device state instead).
+ * to the metric's SI-style unit. Hints: a Home Assistant device_class, a Zigbee2MQTT expose name
+ * (without its endpoint), the unit the device states. The metric is a tag saying what an entity
+ * measures; the series is the entity's own, so two temperatures of one device stay two series.
+ * Unknown: undefined, and the dialect keeps the value as a 'generic' series in its own unit.
  */
 import { unitOf, type Metric } from '../../../shared/metrics.js';
+import { own } from '../../../shared/own.js';
 
 export interface MetricMapping {
   metric: Metric;
@@ -50,6 +53,8 @@ const UNIT_CONVERSIONS: Partial<Record<Metric, Record<string, (v: number) => num
 /** Home Assistant device classes and Zigbee2MQTT property names -> metric. */
 const NAMES: Record<string, Metric> = {
   temperature: 'temperature',
+  local_temperature: 'temperature',
+  device_temperature: 'temperature',
   humidity: 'humidity',
   pressure: 'pressure',
   atmospheric_pressure: 'pressure',
@@ -62,6 +67,7 @@ const NAMES: Record<string, Metric> = {
   power: 'power',
   carbon_dioxide: 'co2',
   co2: 'co2',
+  eco2: 'co2',
   volatile_organic_compounds: 'tvoc',
   voc: 'tvoc',
   pm25: 'pm25',
@@ -74,13 +80,16 @@ const NAMES: Record<string, Metric> = {
   speed: 'speed',
 };
 
-/** When nothing names the value, an unambiguous unit still does. */
+/**
+ * When nothing names a measured value, an unambiguous unit still does (never for a setting: an
+ * offset in °C or an alarm threshold in W is not a temperature or a power). Not ppm: CO₂, VOC and
+ * formaldehyde all come in ppm.
+ */
 const BY_UNIT: Record<string, Metric> = {
   '°C': 'temperature',
   '°F': 'temperature',
   hPa: 'pressure',
   lx: 'illuminance',
-  ppm: 'co2',
   W: 'power',
   kWh: 'energy',
   V: 'voltage',
@@ -89,15 +98,24 @@ const BY_UNIT: Record<string, Metric> = {
   dBm: 'rssi',
 };
 
-export function metricFor(hint: { name?: string; unit?: string }): MetricMapping | undefined {
+export interface MetricHint {
+  /** A Home Assistant device_class, or a Zigbee2MQTT expose name (without its endpoint). */
+  name?: string;
+  unit?: string;
+  /** A setting (config entity, or a value the user sets): only its name can make it a metric. */
+  setting?: boolean;
+}
+
+export function metricFor(hint: MetricHint): MetricMapping | undefined {
   const unit = hint.unit?.trim() ?? '';
-  const metric = (hint.name && NAMES[hint.name]) || BY_UNIT[unit];
+  const named = hint.name && Object.hasOwn(NAMES, hint.name) ? NAMES[hint.name] : undefined;
+  const metric = named ?? (hint.setting ? undefined : own(BY_UNIT, unit));
   if (!metric) return undefined;
   const canonical = unitOf(metric);
   const table = UNIT_CONVERSIONS[metric];
   let convert = same;
   if (table && unit && unit !== canonical) {
-    const f = table[unit];
+    const f = own(table, unit);
     // A unit we cannot convert would store wrong numbers under the metric: keep it out instead.
     if (!f) return undefined;
     convert = f;
@@ -106,6 +124,13 @@ export function metricFor(hint: { name?: string; unit?: string }): MetricMapping
   if (hint.name === 'illuminance' && unit !== 'lx') return undefined;
   return { metric, unit: canonical, convert };
 }
+
+/** A value no metric describes, kept as it comes: its own series, tagged 'generic'. */
+export const genericMapping = (unit: string | undefined): MetricMapping => ({
+  metric: 'generic',
+  unit: unit?.trim() ?? '',
+  convert: same,
+});
 
 /** A finite number from a device value ("21.5", 21.5), or undefined ("unknown", "", NaN). */
 export function toNumber(v: unknown): number | undefined {

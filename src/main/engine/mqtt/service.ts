@@ -8,14 +8,15 @@ import type { Logger } from '../logging.js';
 import type { HistoryApi, MessageHandler, MqttApi, PublishOptions } from '../services.js';
 import type { NetworkMonitor } from '../scheduler/network.js';
 import { BrokerConnection, type ReconnectBackoff } from './connection.js';
-import { credentialHandlers } from './credentials.js';
+import { credentialHandlers, passwordFor } from './credentials.js';
 import {
   describeError,
   EMBEDDED_PASSWORD_SECRET,
-  endpointOf,
-  PASSWORD_SECRET,
+  embeddedEndpoint,
+  loadTlsFiles,
   testConnection,
   type Endpoint,
+  type TlsFiles,
 } from './connect-options.js';
 import { followBirth } from './ha-birth.js';
 import { EmbeddedBroker } from './embedded-broker.js';
@@ -70,6 +71,8 @@ export class MqttService implements MqttApi {
   private disposed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly cleanups: (() => void)[] = [];
+  /** The TLS files, read (asynchronously, bounded) before each connection attempt. */
+  private tlsFiles: TlsFiles = {};
 
   constructor(
     private readonly ctx: EngineContext,
@@ -82,8 +85,7 @@ export class MqttService implements MqttApi {
       testConnection: (input) => {
         const s = ctx.settings.get().mqtt;
         // The stored password is only offered to the broker it was stored for.
-        const same = input.host === s.host && input.port === s.port;
-        const stored = same ? ctx.ports.secrets.get(PASSWORD_SECRET) : undefined;
+        const stored = passwordFor(ctx.ports.secrets, input, s);
         const endpoint: Endpoint = { ...input, password: input.password ?? stored };
         return testConnection(s, endpoint, ctx.gatewayId());
       },
@@ -114,7 +116,12 @@ export class MqttService implements MqttApi {
       connectTimeoutMs: this.opts.connectTimeoutMs ?? 10_000,
       setStatus: (p) => this.setStatus(p),
       onConnected: () => this.fireConnected(),
-      enqueue: (step) => this.enqueue(step),
+      // A retry reads the TLS files again first: a fixed file is picked up without a restart.
+      enqueue: (step) =>
+        this.enqueue(async () => {
+          await this.readTls();
+          step();
+        }),
     });
     this.status.outboxPending = this.outbox.size;
     this.cleanups.push(
@@ -259,11 +266,23 @@ export class MqttService implements MqttApi {
         return;
       }
     }
+    await this.readTls();
     this.conn.connectNow(true);
   }
 
+  private async readTls(): Promise<void> {
+    const s = this.ctx.settings.get().mqtt;
+    this.tlsFiles = s.host ? await loadTlsFiles(s) : {};
+  }
+
   private endpoint(): Endpoint {
-    return endpointOf(this.ctx.settings.get().mqtt, this.embedded?.info, this.ctx.ports.secrets);
+    const s = this.ctx.settings.get().mqtt;
+    if (s.host) {
+      // The stored password only goes to the host and port it was entered for.
+      const password = s.hasPassword ? passwordFor(this.ctx.ports.secrets, s, s) : undefined;
+      return { ...s, password, files: this.tlsFiles };
+    }
+    return embeddedEndpoint(s, this.embedded?.info, this.ctx.ports.secrets);
   }
 
   private fireConnected(): void {

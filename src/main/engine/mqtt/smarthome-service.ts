@@ -2,8 +2,10 @@
  * The smart-home service ('smarthome'): devices in through the smart-home dialects it is given
  * (Home Assistant discovery and Zigbee2MQTT by default, see compose.ts), over the 'mqtt' service's
  * subscriptions; commands out through the dialect that owns the device, pending until the device's
- * state confirms them (commandState events). It knows no dialect by name: what differs between
- * them is behind SmartHomeDialect (dialect.ts).
+ * state confirms them (commandState events); a command for an entity that says it is unavailable
+ * is refused with the reason. It knows no dialect by name: what differs between them is behind
+ * SmartHomeDialect (dialect.ts). Devices whose announcement is gone leave the registry (logged);
+ * the user can forget an away one (forgetSmartHomeDevice).
  */
 import type { CommandState } from '../../../shared/contract/index.js';
 import { EngineError } from '../../../shared/result.js';
@@ -13,6 +15,7 @@ import type { MqttApi, SmartHomeApi } from '../services.js';
 import { assumedState, CommandTracker, normalizeCommand, type Command } from './commands.js';
 import type { DialectHost, SmartHomeDialect } from './dialect.js';
 import { EntityStates } from './entity-states.js';
+import { payloadCap } from './payload-caps.js';
 
 export interface SmartHomeOptions {
   /** The broker connection the devices are found and commanded through. */
@@ -21,6 +24,11 @@ export interface SmartHomeOptions {
   dialects: readonly SmartHomeDialect[];
   /** How long a command may stay pending before it is reported failed. */
   commandTimeoutMs?: number;
+  /**
+   * How long after connecting the retained announcements are taken to be in; then a device of a
+   * dialect that nothing announced is a ghost and is removed. Default 15 s.
+   */
+  settleMs?: number;
 }
 
 /** Bad-input reports remembered (per topic and kind of problem) before the memory starts over. */
@@ -37,6 +45,10 @@ export class SmartHomeService implements SmartHomeApi {
   private readonly mqtt: MqttApi;
   private readonly dialects: readonly SmartHomeDialect[];
   private offs: (() => void)[] = [];
+  private readonly settleMs: number;
+  /** The pending settle timer, and whether this round of discovery has settled. */
+  private settleTimer: unknown;
+  private settledRound = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -60,8 +72,10 @@ export class SmartHomeService implements SmartHomeApi {
       now: () => ctx.ports.clock.now(),
       onState: (deviceId, entity, state) => this.tracker.observe(deviceId, entity, state),
     });
+    this.settleMs = opts.settleMs ?? 15_000;
     this.handlers = {
       sendCommand: ({ deviceId, entity, command }) => this.send(deviceId, entity, command),
+      forgetSmartHomeDevice: ({ id }) => this.forgetDevice(id),
     };
   }
 
@@ -76,13 +90,50 @@ export class SmartHomeService implements SmartHomeApi {
         this.forget(true);
         this.discover();
       }),
+      this.mqtt.onConnected(() => this.armSettle()),
     );
+    if (this.ctx.status().mqtt.state === 'connected') this.armSettle();
   }
 
   dispose(): void {
     for (const off of this.offs.splice(0)) off();
+    this.disarmSettle();
     this.forget(false);
     this.tracker.dispose();
+  }
+
+  /** Once per round of discovery, `settleMs` after a connection: the dialects sweep ghosts. */
+  private armSettle(): void {
+    if (this.settledRound || this.settleTimer !== undefined) return;
+    const clock = this.ctx.ports.clock;
+    this.settleTimer = clock.setTimeout(() => {
+      this.settleTimer = undefined;
+      // Cut off meanwhile: the retained messages may not all be in; the next connection tries again.
+      if (this.ctx.status().mqtt.state !== 'connected') return;
+      this.settledRound = true;
+      for (const d of this.dialects) d.settled?.();
+    }, this.settleMs);
+    (this.settleTimer as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  private disarmSettle(): void {
+    if (this.settleTimer !== undefined) this.ctx.ports.clock.clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+  }
+
+  /**
+   * Forgets a smart-home device: it leaves the registry (its stored readings stay) and its dialect
+   * keeps it out until its source announces it again.
+   */
+  private forgetDevice(id: string): { id: string } {
+    const dev = this.ctx.devices.get(id);
+    const dialect = dev && this.dialects.find((d) => d.source === dev.source);
+    if (!dev || dev.transport !== 'mqtt' || !dialect)
+      throw new EngineError('not_found', `${id} is not a smart-home device`, 'id');
+    dialect.forgetDevice?.(id);
+    this.ctx.devices.remove(id);
+    this.log.info('device forgotten', { device: id, source: dev.source });
+    return { id };
   }
 
   /** For rules and other services: never throws; a refused command comes back failed. */
@@ -109,6 +160,15 @@ export class SmartHomeService implements SmartHomeApi {
     const control = dev.controls?.find((c) => c.entity === entity);
     if (!control)
       throw new EngineError('not_found', `${deviceId} has no control ${entity}`, 'entity');
+    const ent = dev.entities?.find((e) => e.key === entity);
+    if (ent?.available === false) {
+      const why = ent.unavailableReason ?? 'its source says so';
+      throw new EngineError(
+        'unavailable',
+        `${ent.name} (${entity}) is unavailable: ${why}`,
+        'entity',
+      );
+    }
     // A command is for now: not queued for a broker that is away (it would switch a light hours later).
     const conn = this.ctx.status().mqtt.state;
     if (conn !== 'connected')
@@ -132,6 +192,9 @@ export class SmartHomeService implements SmartHomeApi {
   }
 
   private discover(): void {
+    this.settledRound = false;
+    this.disarmSettle();
+    if (this.ctx.status().mqtt.state === 'connected') this.armSettle();
     const s = this.ctx.settings.get().mqtt;
     for (const d of this.dialects) d.discover(this.hostFor(d), s);
   }
@@ -153,13 +216,26 @@ export class SmartHomeService implements SmartHomeApi {
           gateways: [ctx.gatewayId()],
           ...patch,
         }),
-      removeDevice: (id) => ctx.devices.remove(id),
+      removeDevice: (id, reason) => {
+        if (ctx.devices.remove(id) && reason)
+          this.log.info('device removed', { device: id, source: dialect.source, reason });
+      },
+      knownDevices: () =>
+        ctx.devices
+          .list()
+          .filter((d) => d.transport === 'mqtt' && d.source === dialect.source)
+          .map((d) => d.id),
       publishReadings: (deviceId, values) => {
         const ts = ctx.ports.clock.now();
         const gateway = ctx.gatewayId();
         ctx.readings.publish(
           values.map((v) => ({ deviceId, ...v, ts, source: dialect.source, gateway })),
         );
+        // The registry marks a device online with each reading; one that is offline by its
+        // availability (a sensor still reporting while every entity says unavailable) stays so.
+        const d = ctx.devices.get(deviceId);
+        if (d?.availability === 'offline' && d.online)
+          ctx.devices.upsert({ id: deviceId, online: false });
       },
       states: this.states,
       shadowed: (id) => others.some((d) => d.shadows?.(id) === true),
@@ -167,7 +243,10 @@ export class SmartHomeService implements SmartHomeApi {
         for (const d of others) d.dropShadowed?.();
       },
       bad: (topic, reason, detail) => this.bad(topic, reason, detail),
-      maxPayloadBytes: () => ctx.settings.get().mqtt.maxPayloadBytes,
+      maxPayloadBytes: (topic) =>
+        topic === undefined
+          ? ctx.settings.get().mqtt.maxPayloadBytes
+          : payloadCap(topic, ctx.settings.get().mqtt).max,
       now: () => ctx.ports.clock.now(),
     };
   }

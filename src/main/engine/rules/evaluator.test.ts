@@ -32,6 +32,12 @@ describe('toBinary', () => {
     expect(toBinary(false, 'contact')).toBe(true);
     expect(toBinary(true, 'contact')).toBe(false);
   });
+  it("reads a dialect's entity state ({ state: 'ON' }, canonical: ON = open) as it is", () => {
+    expect(toBinary({ state: 'ON' }, 'contact')).toBe(true);
+    expect(toBinary({ state: 'OFF' }, 'contact')).toBe(false);
+    expect(toBinary({ state: 'ON' }, 'binary_sensor/front_door')).toBe(true);
+    expect(toBinary({ brightness: 40 })).toBeUndefined();
+  });
 });
 
 describe('fillTemplate', () => {

@@ -281,9 +281,12 @@ const OFF = new Set(['off', 'closed', 'false', '0', 'clear', 'not_detected', 'un
 
 /**
  * A binary sensor's state as on/off (on = open, detected, switched on). Zigbee2MQTT's `contact` is
- * true when the door is closed, so that one key is read the other way round.
+ * true when the door is closed, so that one key is read the other way round when it is the raw
+ * boolean. The smart-home dialects keep an entity's state as `{ state: 'ON' | 'OFF' }`, already in
+ * the canonical meaning (ON = open, detected): that is read as it is.
  */
 export function toBinary(v: unknown, entity = 'state'): boolean | undefined {
+  if (typeof v === 'object' && v !== null && 'state' in v) v = (v as { state: unknown }).state;
   let on: boolean | undefined;
   if (typeof v === 'boolean') on = v;
   else if (typeof v === 'number') on = v !== 0;

@@ -157,14 +157,20 @@ export function nextWake(jobs: Iterable<Job>, now: number, tickMs: number): numb
   return wake;
 }
 
-/** What keeps a job from running now; a manual run ignores the AC power constraint. */
+/**
+ * What keeps a job from running now; a manual run ignores the AC power constraint, and so does
+ * a job overdue by its grace (`overdueMs`: how long past its due time it is).
+ */
 export function blockedBy(
   spec: JobSpec,
   manual: boolean,
   env: { isOnline(): boolean; isOnBattery(): boolean },
+  overdueMs = 0,
 ): JobState['blockedBy'] | undefined {
-  if (spec.constraints?.network && !env.isOnline()) return 'network';
-  if (!manual && spec.constraints?.acPower && env.isOnBattery()) return 'ac_power';
+  const c = spec.constraints;
+  if (c?.network && !env.isOnline()) return 'network';
+  const graceOver = c?.acPowerGraceMs !== undefined && overdueMs >= c.acPowerGraceMs;
+  if (!manual && c?.acPower && !graceOver && env.isOnBattery()) return 'ac_power';
   return undefined;
 }
 

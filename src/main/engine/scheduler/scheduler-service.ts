@@ -49,6 +49,8 @@ export class SchedulerService implements SchedulerApi {
   private timer: unknown = null;
   private readonly memory: JobMemory;
   private paused = false;
+  /** The machine is going to sleep: nothing new starts until it resumes. */
+  private suspended = false;
   private started = false;
   private disposed = false;
 
@@ -87,8 +89,15 @@ export class SchedulerService implements SchedulerApi {
     if (this.memory.size > 0) this.pushStatus();
     const { power } = this.ctx.ports;
     this.offs.push(
+      power.onSuspend(() => {
+        this.suspended = true;
+        this.clearTimer();
+      }),
       // Timers may have slept with the machine: whatever fell due meanwhile runs at once.
-      power.onResume(() => this.runDue()),
+      power.onResume(() => {
+        this.suspended = false;
+        this.runDue();
+      }),
       power.onPowerSourceChange(() => this.restretch()),
       this.ctx.settings.onChange((next, prev) => {
         if (next.schedule.batteryStretch !== prev.schedule.batteryStretch) this.restretch();
@@ -181,7 +190,7 @@ export class SchedulerService implements SchedulerApi {
   /** Starts every job that is due, then sleeps until the next one (or the tick). */
   private runDue(): void {
     if (this.disposed || !this.started) return;
-    if (!this.paused) {
+    if (!this.paused && !this.suspended) {
       const now = this.ctx.ports.clock.now();
       for (const j of this.jobs.values()) {
         if (j.state.nextRun === null || j.busy) continue;
@@ -194,7 +203,8 @@ export class SchedulerService implements SchedulerApi {
 
   private plan(): void {
     this.clearTimer();
-    if (this.disposed || !this.started || this.paused || this.jobs.size === 0) return;
+    if (this.disposed || !this.started || this.paused || this.suspended || this.jobs.size === 0)
+      return;
     const now = this.ctx.ports.clock.now();
     const wake = nextWake(this.jobs.values(), now, this.tickMs);
     this.timer = this.ctx.ports.clock.setTimeout(
@@ -215,7 +225,8 @@ export class SchedulerService implements SchedulerApi {
   private start1(job: Job, manual: boolean): Promise<void> {
     if (job.current) return job.current;
     if (job.busy) return Promise.resolve(); // A timed-out run is still winding down.
-    const blocked = blockedBy(job.spec, manual, this.conditions);
+    const overdue = this.now() - (job.state.nextRun ?? this.now());
+    const blocked = blockedBy(job.spec, manual, this.conditions, overdue);
     if (blocked) {
       if (job.state.state !== 'waiting' || job.state.blockedBy !== blocked) {
         job.state = { ...job.state, state: 'waiting', blockedBy: blocked };

@@ -84,7 +84,11 @@ export function SmartHome() {
     setSaved('');
     setError(null);
     if (form.password) {
-      const p = await store.api.setMqttPassword({ password: form.password });
+      // Bound to the broker it is typed for: never sent to another host or port.
+      const p = await store.api.setMqttPassword({
+        password: form.password,
+        ...(form.host.trim() ? { host: form.host.trim(), port: Number(form.port) } : {}),
+      });
       if (!p.ok) return setError({ ...p.error, field: p.error.field ?? 'password' });
     }
     const r = await store.api.updateSettings({

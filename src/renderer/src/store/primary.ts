@@ -77,12 +77,15 @@ export function entityLabel(d: Device, e: ValueEntity): string {
 
 /**
  * What 1 and 0 of a binary state mean: Home Assistant's words for its classes, and for two words
- * sources use besides (BTHome's battery_low; Zigbee2MQTT's contact, which is true when closed).
+ * sources use besides (BTHome's battery_low; 'contact', which older versions gave Zigbee2MQTT door
+ * sensors). 1 is the class's "on" word for every source, so a contact's 1 is open (as its stored
+ * readings always were). The same table as the engine's (BINARY_WORDS in shared/binary-classes.ts;
+ * binary-words.test.ts keeps them equal).
  */
 const BINARY_WORDS: Readonly<Record<string, readonly [on: string, off: string]>> = {
   ...BINARY_CLASS_WORDS,
   battery_low: ['low', 'normal'],
-  contact: ['closed', 'open'],
+  contact: ['open', 'closed'],
 };
 
 /** A number for humans: few decimals, no trailing noise; a binary state in words. */

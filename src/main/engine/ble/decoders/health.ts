@@ -1,3 +1,4 @@
+import { own } from '../../../../shared/own.js';
 import { readDateTime } from './datetime.js';
 import { PayloadError } from './errors.js';
 import { Reader } from './reader.js';
@@ -67,12 +68,12 @@ const DIS_FIELDS: Record<string, string> = {
 
 /** Device Information strings (UTF-8; some devices pad with NULs, which are dropped). */
 export function decodeDisString(uuid: string, data: Buffer): DecodeResult {
-  const field = DIS_FIELDS[uuid] ?? 'text';
+  const field = own(DIS_FIELDS, uuid) ?? 'text';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(data).replace(/\0+$/, '').trim();
   return { values: [], extra: { [field]: text } };
 }
 
-export const isDisString = (uuid: string): boolean => uuid in DIS_FIELDS;
+export const isDisString = (uuid: string): boolean => Object.hasOwn(DIS_FIELDS, uuid);
 
 const TEMPERATURE_TYPES = [
   undefined,

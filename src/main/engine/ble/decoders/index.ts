@@ -1,4 +1,5 @@
 import type { DeviceKind } from '../../../../shared/model.js';
+import { own } from '../../../../shared/own.js';
 import { readCurrentTime } from './datetime.js';
 import { DecodeError, PayloadError } from './errors.js';
 import {
@@ -115,7 +116,7 @@ export function decodeCharacteristic(
   if (typeof uuid !== 'string')
     throw new DecodeError('characteristic uuid is not a string', hex, '');
   const key = normalizeUuid(uuid);
-  const entry = DECODERS[key];
+  const entry = own(DECODERS, key);
   if (!entry) throw new DecodeError(`unknown characteristic ${uuid}`, hex, key);
   if (!Buffer.isBuffer(buf)) throw new DecodeError('payload is not a Buffer', hex, key);
   try {

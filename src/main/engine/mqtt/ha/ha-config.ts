@@ -11,6 +11,7 @@ import {
   ORIGIN_ABBREVIATIONS,
   SHARED_OPTIONS,
 } from './abbreviations.js';
+import type { EntityCategory } from '../../../../shared/model.js';
 import type { CompiledTemplate } from './template.js';
 import { isObject, type Json } from '../json.js';
 
@@ -70,11 +71,14 @@ export interface HaEntity {
     area?: string;
   };
   name: string;
+  /** From its `entity_category`: a config or diagnostic entity is never the device's value. */
+  category: EntityCategory;
   /** The expanded config. */
   c: Json;
   templates: Map<string, CompiledTemplate>;
   /** Why a template of this entity cannot be evaluated (the entity is shown, not executed). */
   unsupported?: string;
+  /** One per topic (a topic listed twice is one, as in Home Assistant); empty: always available. */
   availability: HaAvailability[];
   availabilityMode: 'all' | 'any' | 'latest';
 }
@@ -89,9 +93,10 @@ export function parseConfigTopic(prefix: string, topic: string): ConfigTopic | n
 }
 
 function expandKeys(o: Json, table: Readonly<Record<string, string>>): Json {
-  const out: Json = {};
-  for (const [k, v] of Object.entries(o)) out[Object.hasOwn(table, k) ? table[k] : k] = v;
-  return out;
+  // fromEntries defines every key, `__proto__` included (assignment would set the prototype).
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [Object.hasOwn(table, k) ? table[k] : k, v]),
+  );
 }
 
 function expandComponent(o: Json): Json {
@@ -106,10 +111,9 @@ function expandAll(o: Json): Json {
   if (isObject(c.device)) c.device = expandKeys(c.device, DEVICE_ABBREVIATIONS);
   if (isObject(c.origin)) c.origin = expandKeys(c.origin, ORIGIN_ABBREVIATIONS);
   if (isObject(c.components)) {
-    const comps: Json = {};
-    for (const [id, v] of Object.entries(c.components))
-      comps[id] = isObject(v) ? expandComponent(v) : v;
-    c.components = comps;
+    c.components = Object.fromEntries(
+      Object.entries(c.components).map(([id, v]) => [id, isObject(v) ? expandComponent(v) : v]),
+    );
   }
   return c;
 }

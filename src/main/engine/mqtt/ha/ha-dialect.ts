@@ -2,12 +2,14 @@
  * The Home Assistant discovery dialect: listens on `<prefix>/+/+/config` and
  * `<prefix>/+/+/+/config`, keeps the entities those configs announce, groups them into devices
  * (source 'ha_discovery'), follows their state and availability topics, and turns values into
- * readings (numeric sensors) and entity states (everything else). An empty retained config removes
- * the entity, and the device with its last entity. Commands become what each entity's config asks
- * for (ha-command.ts). Bad input is reported once per topic.
+ * readings (numeric sensors and binary sensors, each keyed by its entity) and entity states
+ * (everything else). An empty retained config removes the entity, and the device with its last
+ * entity; a device restored from the last run that no config announces any more is removed once
+ * the retained configs have arrived (settled). Commands become what each entity's config asks for
+ * (ha-command.ts). Availability is per entity (ha-availability.ts). Bad input is reported once per
+ * topic.
  */
-import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
-import type { Metric } from '../../../../shared/metrics.js';
+import type { DeviceControl } from '../../../../shared/model.js';
 import type { Command } from '../commands.js';
 import type {
   DialectCommand,
@@ -18,31 +20,26 @@ import type {
   SmartHomeDialect,
 } from '../dialect.js';
 import { TopicRouter } from '../topic-router.js';
+import { HaAvailabilityTracker } from './ha-availability.js';
+import { buildHaCommand } from './ha-command.js';
 import { parseConfigTopic, parseDiscoveryMessage, type HaEntity } from './ha-config.js';
+import { devicePatch } from './ha-device.js';
 import { isHomebeatConfig, toEntity } from './ha-entity.js';
-import { buildHaCommand, controlOf } from './ha-command.js';
-import { applyState, samePayload, sensorMetric, stateTopics, type Role } from './ha-state.js';
+import { applyState, stateTopics, type Role } from './ha-state.js';
 
 const MAX_ENTITIES = 10_000;
-/** When a device has several entities, the kind shown is the most controllable one. */
-const KIND_ORDER: DeviceKind[] = [
-  'light',
-  'climate',
-  'switch',
-  'cover',
-  'lock',
-  'sensor',
-  'binary_sensor',
-  'button',
-];
 
 export class HaDialect implements SmartHomeDialect {
   readonly source = 'ha_discovery';
   private readonly entities = new Map<string, HaEntity>();
   private readonly byConfigTopic = new Map<string, Set<string>>();
   private readonly byDevice = new Map<string, Set<string>>();
-  /** entity key -> availability per index, and the latest value of any. */
-  private readonly avail = new Map<string, { each: Map<number, boolean>; latest?: boolean }>();
+  private readonly avail = new HaAvailabilityTracker();
+  /** Entities of devices the user forgot, with the config they were forgotten with. */
+  private readonly forgotten = new Map<
+    string,
+    { deviceId: string; config: string; configTopic: string }
+  >();
   private run?: { host: DialectHost; router: TopicRouter };
   private prefix = '';
   private offs: (() => void)[] = [];
@@ -66,7 +63,31 @@ export class HaDialect implements SmartHomeDialect {
     this.entities.clear();
     this.byConfigTopic.clear();
     this.byDevice.clear();
-    this.avail.clear();
+    this.avail.reset();
+  }
+
+  forgetDevice(deviceId: string): boolean {
+    const keys = this.byDevice.get(deviceId);
+    if (!keys || !this.run) return false;
+    for (const k of [...keys]) {
+      const e = this.entities.get(k);
+      if (e)
+        this.forgotten.set(k, {
+          deviceId,
+          config: JSON.stringify(e.c),
+          configTopic: e.configTopic,
+        });
+      this.removeEntity(k, 'forgotten by the user');
+    }
+    return true;
+  }
+
+  /** The retained configs are in: a device of ours that none announces is a ghost. */
+  settled(): void {
+    if (!this.run) return;
+    for (const id of this.host.knownDevices())
+      if (!this.byDevice.has(id))
+        this.host.removeDevice(id, 'no Home Assistant discovery config announces it');
   }
 
   command(
@@ -101,7 +122,7 @@ export class HaDialect implements SmartHomeDialect {
   }
 
   private onConfig(topic: string, buf: Buffer): void {
-    if (buf.length > this.host.maxPayloadBytes()) {
+    if (buf.length > this.host.maxPayloadBytes(topic)) {
       this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return;
     }
@@ -117,7 +138,9 @@ export class HaDialect implements SmartHomeDialect {
       return;
     }
     if (msg.kind === 'remove') {
-      for (const k of prev) this.removeEntity(k);
+      for (const k of prev) this.removeEntity(k, 'its discovery config was removed');
+      // Withdrawn: announcing it again later brings a forgotten device back.
+      for (const [k, f] of this.forgotten) if (f.configTopic === topic) this.forgotten.delete(k);
       this.byConfigTopic.delete(topic);
       return;
     }
@@ -132,6 +155,7 @@ export class HaDialect implements SmartHomeDialect {
         continue;
       }
       if (this.host.shadowed(r.entity.deviceId)) continue;
+      if (this.stillForgotten(r.entity)) continue;
       if (!this.entities.has(raw.key) && this.entities.size >= MAX_ENTITIES) {
         this.host.bad(topic, `more than ${MAX_ENTITIES} entities: ignored`);
         continue;
@@ -139,10 +163,25 @@ export class HaDialect implements SmartHomeDialect {
       this.addEntity(r.entity);
       next.add(raw.key);
     }
-    for (const k of prev) if (!next.has(k)) this.removeEntity(k);
-    for (const k of msg.removed) this.removeEntity(k);
+    for (const k of prev) if (!next.has(k)) this.removeEntity(k, 'its discovery config dropped it');
+    for (const k of msg.removed) {
+      this.removeEntity(k, 'its discovery config dropped it');
+      this.forgotten.delete(k);
+    }
     if (next.size) this.byConfigTopic.set(topic, next);
     else this.byConfigTopic.delete(topic);
+  }
+
+  /**
+   * Whether an entity belongs to a forgotten device and is announced as it was when forgotten (a
+   * retained repeat). Announced differently, its device is back: nothing of it stays forgotten.
+   */
+  private stillForgotten(e: HaEntity): boolean {
+    const f = this.forgotten.get(e.key);
+    if (!f) return false;
+    if (f.config === JSON.stringify(e.c)) return true;
+    for (const [k, x] of this.forgotten) if (x.deviceId === f.deviceId) this.forgotten.delete(k);
+    return false;
   }
 
   private addEntity(e: HaEntity): void {
@@ -150,7 +189,7 @@ export class HaDialect implements SmartHomeDialect {
     if (prev && JSON.stringify(prev.c) === JSON.stringify(e.c)) return; // a retained repeat
     if (prev) {
       this.router.removeOwner(e.key);
-      if (prev.deviceId !== e.deviceId) this.detach(prev);
+      if (prev.deviceId !== e.deviceId) this.detach(prev, 'its entities moved to another device');
     }
     this.entities.set(e.key, e);
     let keys = this.byDevice.get(e.deviceId);
@@ -165,27 +204,26 @@ export class HaDialect implements SmartHomeDialect {
     if (e.unsupported) this.merge(e, { unsupported: e.unsupported });
     for (const { topic, role } of stateTopics(e))
       this.router.add(topic, e.key, (p) => this.onState(e.key, role, topic, p));
-    e.availability.forEach((a, i) =>
-      this.router.add(a.topic, e.key, (p) => this.onAvailability(e.key, i, a.topic, p)),
-    );
+    for (const a of e.availability)
+      this.router.add(a.topic, e.key, (p) => this.onAvailability(e.key, a.topic, p));
   }
 
-  private removeEntity(key: string): void {
+  private removeEntity(key: string, why?: string): void {
     const e = this.entities.get(key);
     if (!e) return;
     this.router.removeOwner(key);
     this.entities.delete(key);
-    this.detach(e);
+    this.detach(e, why);
   }
 
   /** Takes an entity out of its device; the device goes with its last entity. */
-  private detach(e: HaEntity): void {
-    this.avail.delete(e.key);
+  private detach(e: HaEntity, why?: string): void {
+    this.avail.clear(e.key);
     const keys = this.byDevice.get(e.deviceId);
     keys?.delete(e.key);
     if (!keys || keys.size === 0) {
       this.byDevice.delete(e.deviceId);
-      this.host.removeDevice(e.deviceId);
+      this.host.removeDevice(e.deviceId, why);
       return;
     }
     this.host.states.clear(e.deviceId, e.key);
@@ -203,10 +241,11 @@ export class HaDialect implements SmartHomeDialect {
     const out: DialectValue[] = [];
     if (upd.reading) {
       const { mapping, value } = upd.reading;
-      out.push({ metric: mapping.metric, value, unit: mapping.unit });
+      out.push({ entity: key, metric: mapping.metric, value, unit: mapping.unit });
     }
-    if (upd.binary !== undefined && this.isPrimaryBinary(e))
-      out.push({ metric: 'state', value: upd.binary, unit: '' });
+    // Every binary sensor is its own series: 1 is its class's "on" (open, detected, wet).
+    if (upd.binary !== undefined)
+      out.push({ entity: key, metric: 'state', value: upd.binary, unit: '' });
     if (out.length) this.host.publishReadings(e.deviceId, out);
     if (upd.patch) this.merge(e, upd.patch);
   }
@@ -215,52 +254,12 @@ export class HaDialect implements SmartHomeDialect {
     this.host.states.report(e.deviceId, { [e.key]: patch });
   }
 
-  private onAvailability(key: string, i: number, topic: string, buf: Buffer): void {
+  private onAvailability(key: string, topic: string, buf: Buffer): void {
     const e = this.entities.get(key);
-    const a = e?.availability[i];
-    if (!e || !a) return;
-    let v: unknown = buf.toString('utf8');
-    if (a.template) {
-      const r = a.template.render(v);
-      if (!r.ok) return this.host.bad(topic, `availability template: ${r.reason}`, { entity: key });
-      v = r.value;
-    }
-    const up = samePayload(v, a.available)
-      ? true
-      : samePayload(v, a.notAvailable)
-        ? false
-        : undefined;
-    if (up === undefined)
-      return this.host.bad(topic, 'neither available nor not available', { entity: key });
-    let st = this.avail.get(key);
-    if (!st) this.avail.set(key, (st = { each: new Map() }));
-    st.each.set(i, up);
-    st.latest = up;
-    this.host.upsertDevice({ id: e.deviceId, online: this.deviceOnline(e.deviceId) });
-  }
-
-  private available(e: HaEntity): boolean {
-    if (e.availability.length === 0) return true;
-    const st = this.avail.get(e.key);
-    if (!st) return false;
-    if (e.availabilityMode === 'latest') return st.latest === true;
-    const vals = e.availability.map((_, i) => st.each.get(i) === true);
-    return e.availabilityMode === 'all' ? vals.every(Boolean) : vals.some(Boolean);
-  }
-
-  private deviceOnline(deviceId: string): boolean {
-    for (const k of this.byDevice.get(deviceId) ?? []) {
-      const e = this.entities.get(k);
-      if (e && this.available(e)) return true;
-    }
-    return false;
-  }
-
-  private isPrimaryBinary(e: HaEntity): boolean {
-    const binaries = [...(this.byDevice.get(e.deviceId) ?? [])]
-      .filter((k) => this.entities.get(k)?.component === 'binary_sensor')
-      .sort();
-    return binaries[0] === e.key;
+    if (!e) return;
+    const r = this.avail.onMessage(e, topic, buf.toString('utf8'));
+    if ('error' in r) return this.host.bad(topic, r.error, { entity: key });
+    this.refreshDevice(e.deviceId);
   }
 
   private refreshDevice(deviceId: string): void {
@@ -269,33 +268,6 @@ export class HaDialect implements SmartHomeDialect {
       .filter((e): e is HaEntity => !!e)
       .sort((a, b) => a.key.localeCompare(b.key));
     if (list.length === 0) return;
-    const caps = new Set<Metric>();
-    const controls: DeviceControl[] = [];
-    for (const e of list) {
-      const m = sensorMetric(e);
-      if (m) caps.add(m.metric);
-      if (e.component === 'binary_sensor') caps.add('state');
-      const ctl = controlOf(e);
-      if (ctl) controls.push(ctl);
-    }
-    const kinds = new Set<string>(list.map((e) => e.component));
-    const info = list.find((e) => e.device.name) ?? list[0];
-    const patch: DevicePatch = {
-      id: deviceId,
-      kind: KIND_ORDER.find((k) => kinds.has(k)) ?? 'other',
-      name: info.device.name ?? info.name,
-      model: info.device.model,
-      manufacturer: info.device.manufacturer,
-      firmware: info.device.firmware,
-      room: info.device.area,
-      capabilities: [...caps],
-      controls,
-      online: this.deviceOnline(deviceId),
-    };
-    // What the device's 'state' senses: the device class of its primary binary sensor.
-    const primary = list.find((e) => e.component === 'binary_sensor' && this.isPrimaryBinary(e));
-    const dc = primary?.c.device_class;
-    if (typeof dc === 'string' && /^[a-z_]{1,40}$/.test(dc)) patch.binaryClass = dc;
-    this.host.upsertDevice(patch);
+    this.host.upsertDevice(devicePatch(deviceId, list, (e) => this.avail.of(e)));
   }
 }

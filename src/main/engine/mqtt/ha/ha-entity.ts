@@ -118,12 +118,13 @@ export function toEntity(raw: RawEntityConfig): { entity: HaEntity } | { reason:
   const deviceId = deviceIdOf(dev, c, raw.key);
   if (deviceId.length > 200) return { reason: 'the device identifier is longer than 200' };
 
-  const availability: HaAvailability[] = [];
+  // Keyed by topic, as Home Assistant keys them: a topic listed twice is one, the last one wins.
+  const availability = new Map<string, HaAvailability>();
   const addAvailability = (topic: unknown, on: unknown, off: unknown, tpl: unknown) => {
     if (typeof topic !== 'string') return;
     const t = typeof tpl === 'string' ? compileTemplate(tpl) : undefined;
     if (t && !t.ok) unsupported ??= `availability template: ${t.reason}`;
-    availability.push({
+    availability.set(topic, {
       topic,
       available: str(on) ?? 'online',
       notAvailable: str(off) ?? 'offline',
@@ -136,14 +137,10 @@ export function toEntity(raw: RawEntityConfig): { entity: HaEntity } | { reason:
     c.payload_not_available,
     c.availability_template,
   );
+  // Each list item has its own payloads, defaulting to online/offline (not the top-level ones).
   if (Array.isArray(c.availability))
     for (const a of c.availability as Json[])
-      addAvailability(
-        a.topic,
-        a.payload_available ?? c.payload_available,
-        a.payload_not_available ?? c.payload_not_available,
-        a.value_template,
-      );
+      addAvailability(a.topic, a.payload_available, a.payload_not_available, a.value_template);
   const mode = c.availability_mode;
 
   const entity: HaEntity = {
@@ -159,10 +156,14 @@ export function toEntity(raw: RawEntityConfig): { entity: HaEntity } | { reason:
       area: str(dev.suggested_area),
     },
     name: entityName(component, c, str(dev.name)),
+    category:
+      c.entity_category === 'config' || c.entity_category === 'diagnostic'
+        ? c.entity_category
+        : 'primary',
     c,
     templates,
     unsupported,
-    availability,
+    availability: [...availability.values()],
     availabilityMode: mode === 'all' || mode === 'any' ? mode : 'latest',
   };
   return { entity };

@@ -4,7 +4,13 @@
  */
 import type { Json } from '../dialect.js';
 import type { HaEntity } from './ha-config.js';
-import { metricFor, toNumber, toPercent, type MetricMapping } from '../metric-map.js';
+import {
+  genericMapping,
+  metricFor,
+  toNumber,
+  toPercent,
+  type MetricMapping,
+} from '../metric-map.js';
 import { pyStr } from './template.js';
 
 export type Role =
@@ -81,13 +87,32 @@ export function stateTopics(e: HaEntity): { topic: string; role: Role }[] {
   return out;
 }
 
-/** The metric a sensor's values are stored under, if any. */
+/** Device classes whose sensors are not numeric (Home Assistant's own list). */
+const TEXT_CLASSES = new Set(['enum', 'timestamp', 'date']);
+
+/**
+ * Whether a sensor's values are numbers, as Home Assistant decides it: it has a unit, a state
+ * class or a numeric device class. Its series keeps that type: a value that is not a number is
+ * reported, not stored. Other sensors are text, kept as their entity's state.
+ */
+export function isNumericSensor(e: HaEntity): boolean {
+  const c = e.c;
+  if (e.component !== 'sensor') return false;
+  if (typeof c.device_class === 'string') return !TEXT_CLASSES.has(c.device_class);
+  return typeof c.unit_of_measurement === 'string' || typeof c.state_class === 'string';
+}
+
+/** The metric a sensor's values are stored under ('generic' when none fits a numeric sensor). */
 export function sensorMetric(e: HaEntity): MetricMapping | undefined {
+  const unit = typeof e.c.unit_of_measurement === 'string' ? e.c.unit_of_measurement : undefined;
   if (e.component === 'sensor')
-    return metricFor({
-      name: typeof e.c.device_class === 'string' ? e.c.device_class : undefined,
-      unit: typeof e.c.unit_of_measurement === 'string' ? e.c.unit_of_measurement : undefined,
-    });
+    return isNumericSensor(e)
+      ? (metricFor({
+          name: typeof e.c.device_class === 'string' ? e.c.device_class : undefined,
+          unit,
+          setting: e.category === 'config',
+        }) ?? genericMapping(unit))
+      : undefined;
   if (e.component === 'climate' && typeof e.c.current_temperature_topic === 'string')
     return metricFor({ name: 'temperature', unit: tempUnit(e) });
   return undefined;
@@ -129,9 +154,9 @@ export function applyState(e: HaEntity, role: Role, payload: string): StateUpdat
     case 'value': {
       const m = sensorMetric(e);
       const n = toNumber(v);
-      if (m && n !== undefined) return { reading: { mapping: m, value: m.convert(n) } };
-      if (m) return { error: `not a number: ${pyStr(v).slice(0, 60)}` };
-      return { patch: { value: n ?? pyStr(v), unit: c.unit_of_measurement } };
+      if (m && n === undefined) return { error: `not a number: ${pyStr(v).slice(0, 60)}` };
+      if (!m) return { patch: { value: pyStr(v) } };
+      return { reading: { mapping: m, value: m.convert(n!) } };
     }
     case 'binary': {
       const on = c.payload_on ?? 'ON';

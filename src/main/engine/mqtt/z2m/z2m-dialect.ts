@@ -1,61 +1,47 @@
 /**
  * The Zigbee2MQTT dialect: `<base>/bridge/devices` (retained, with exposes) gives the devices (id:
- * the IEEE address) and their controls; each device's `<base>/<friendly_name>` JSON state and
- * `<base>/<friendly_name>/availability` are followed by exact subscriptions (friendly names may
- * contain '/', so no wildcard could separate them); `<base>/bridge/state` offline takes every
- * device offline. Commands go to `<base>/<friendly_name>/set`. Zigbee2MQTT can announce the same
- * devices through Home Assistant discovery as well: it shadows those (`zigbee2mqtt_<ieee>`).
+ * the IEEE address), their controls and their properties (one entity each); each device's
+ * `<base>/<friendly_name>` JSON state and `<base>/<friendly_name>/availability` are followed by
+ * exact subscriptions (friendly names may contain '/', so no wildcard could separate them);
+ * `<base>/bridge/state` offline takes every device offline. Commands go to
+ * `<base>/<friendly_name>/set`. Zigbee2MQTT can announce the same devices through Home Assistant
+ * discovery as well: it shadows those (`zigbee2mqtt_<ieee>`).
+ *
+ * The device list is the truth about which devices exist: a device missing from it leaves the
+ * registry, restored ones from an earlier run included.
  */
-import type { DeviceControl, DeviceKind, DevicePatch } from '../../../../shared/model.js';
-import type { Metric } from '../../../../shared/metrics.js';
+import type { DeviceControl } from '../../../../shared/model.js';
 import type { Command } from '../commands.js';
 import {
   isObject,
   type DialectCommand,
   type DialectHost,
-  type DialectValue,
   type MqttSettings,
   type SmartHomeDialect,
 } from '../dialect.js';
 import { TopicRouter } from '../topic-router.js';
-import {
-  buildZ2mCommand,
-  controlsOf,
-  parseBridgeDevices,
-  readZ2mState,
-  type Z2mDevice,
-} from './z2m-exposes.js';
+import { buildZ2mCommand } from './z2m-command.js';
+import { patchOf, type Reach } from './z2m-device.js';
+import { parseBridgeDevices, type Z2mDevice } from './z2m-parse.js';
+import { readZ2mState } from './z2m-state.js';
 
 /** The device ids Zigbee2MQTT's own Home Assistant discovery gives its devices. */
 const HA_ID_PREFIX = 'zigbee2mqtt_';
-const KIND_ORDER: DeviceKind[] = ['light', 'climate', 'switch', 'cover', 'lock'];
-
-/**
- * Zigbee2MQTT binary properties as binary classes. Its `contact` is true while the contact is
- * made, so 1 means closed: a class of its own ('contact': closed/open), not HA's 'door'.
- */
-const Z2M_BINARY_CLASS: Record<string, string> = {
-  contact: 'contact',
-  occupancy: 'occupancy',
-  presence: 'presence',
-  water_leak: 'moisture',
-  smoke: 'smoke',
-  gas: 'gas',
-  carbon_monoxide: 'carbon_monoxide',
-  vibration: 'vibration',
-  tamper: 'tamper',
-  battery_low: 'battery_low',
-};
 
 export class Z2mDialect implements SmartHomeDialect {
   readonly source = 'zigbee2mqtt';
   private readonly devices = new Map<string, Z2mDevice>();
-  /** Devices that report their availability (the others come online with their first state). */
-  private readonly withAvailability = new Set<string>();
+  /** What each device's availability topic last said (absent: it has said nothing). */
+  private readonly reported = new Map<string, boolean>();
+  /** Devices that have sent a state in this run. */
+  private readonly seen = new Set<string>();
+  /** Forgotten by the user: the entry they were forgotten with (the same one keeps them out). */
+  private readonly forgotten = new Map<string, string>();
   private run?: { host: DialectHost; router: TopicRouter };
   private base = '';
   private offs: (() => void)[] = [];
   private bridgeOnline = true;
+  private gotList = false;
 
   topicsOf(s: MqttSettings): string {
     return s.zigbee2mqttBase;
@@ -76,8 +62,26 @@ export class Z2mDialect implements SmartHomeDialect {
     if (dropDevices) for (const id of this.devices.keys()) this.run?.host.removeDevice(id);
     this.run = undefined;
     this.devices.clear();
-    this.withAvailability.clear();
+    this.reported.clear();
+    this.seen.clear();
     this.bridgeOnline = true;
+    this.gotList = false;
+  }
+
+  forgetDevice(deviceId: string): boolean {
+    const d = this.devices.get(deviceId);
+    if (!d) return false;
+    this.forgotten.set(deviceId, JSON.stringify(d.raw));
+    this.drop(deviceId);
+    this.run?.host.removeDevice(deviceId, 'forgotten by the user');
+    return true;
+  }
+
+  /** No device list at all by now: Zigbee2MQTT is gone, and so are the devices it had. */
+  settled(): void {
+    if (!this.run || this.gotList) return;
+    for (const id of this.host.knownDevices())
+      this.host.removeDevice(id, 'Zigbee2MQTT announces no device list');
   }
 
   command(
@@ -86,9 +90,9 @@ export class Z2mDialect implements SmartHomeDialect {
     cmd: Command,
   ): DialectCommand | { error: string } | undefined {
     const d = this.devices.get(deviceId);
-    const e = d?.entities.find((x) => x.key === control.entity);
-    if (!d || !e) return undefined;
-    const payload = buildZ2mCommand(e, cmd);
+    const c = d?.controls.find((x) => x.key === control.entity);
+    if (!d || !c) return undefined;
+    const payload = buildZ2mCommand(c, cmd);
     if ('error' in payload) return { error: String(payload.error) };
     const topic = `${this.base}/${d.friendlyName}/set`;
     return {
@@ -115,7 +119,7 @@ export class Z2mDialect implements SmartHomeDialect {
   }
 
   private parse(topic: string, buf: Buffer): unknown {
-    if (buf.length > this.host.maxPayloadBytes()) {
+    if (buf.length > this.host.maxPayloadBytes(topic)) {
       this.host.bad(topic, 'oversized payload dropped', { bytes: buf.length });
       return undefined;
     }
@@ -127,6 +131,27 @@ export class Z2mDialect implements SmartHomeDialect {
     }
   }
 
+  private reach(ieee: string): Reach {
+    if (!this.bridgeOnline) return { online: false, reason: 'the Zigbee2MQTT bridge is offline' };
+    const r = this.reported.get(ieee);
+    if (r === false) return { online: false, reason: 'Zigbee2MQTT reports it offline' };
+    // Not heard of yet is not known to be unavailable: it comes online with its first state.
+    return { online: r === true || this.seen.has(ieee) };
+  }
+
+  private refresh(ieee: string): void {
+    const d = this.devices.get(ieee);
+    if (d) this.host.upsertDevice(patchOf(d, this.reach(ieee)));
+  }
+
+  /** Stops following a device (the registry entry is the caller's to remove). */
+  private drop(ieee: string): void {
+    this.run?.router.removeOwner(ieee);
+    this.devices.delete(ieee);
+    this.reported.delete(ieee);
+    this.seen.delete(ieee);
+  }
+
   private onDevices(topic: string, buf: Buffer): void {
     if (buf.length === 0) return;
     const json = this.parse(topic, buf);
@@ -135,15 +160,20 @@ export class Z2mDialect implements SmartHomeDialect {
     if ('error' in r) return this.host.bad(topic, r.error);
     if (r.problems.length)
       this.host.bad(topic, `skipped ${r.problems.length} entries: ${r.problems[0]}`);
+    this.gotList = true;
     const next = new Map(r.devices.map((d) => [d.ieee, d]));
-    for (const ieee of this.devices.keys()) {
-      if (next.has(ieee)) continue;
-      this.router.removeOwner(ieee);
-      this.devices.delete(ieee);
-      this.host.removeDevice(ieee);
+    for (const ieee of this.forgotten.keys()) {
+      const d = next.get(ieee);
+      // Left the network: joining again is a new announcement. Changed: announced again.
+      if (!d || this.forgotten.get(ieee) !== JSON.stringify(d.raw)) this.forgotten.delete(ieee);
+      else next.delete(ieee);
     }
-    for (const d of r.devices) {
+    for (const ieee of [...this.devices.keys()]) if (!next.has(ieee)) this.drop(ieee);
+    for (const id of this.host.knownDevices())
+      if (!next.has(id)) this.host.removeDevice(id, "no longer in Zigbee2MQTT's device list");
+    for (const d of next.values()) {
       const old = this.devices.get(d.ieee);
+      if (old) this.keepTypes(topic, old, d);
       this.devices.set(d.ieee, d);
       if (!old || old.friendlyName !== d.friendlyName) {
         this.router.removeOwner(d.ieee);
@@ -153,36 +183,25 @@ export class Z2mDialect implements SmartHomeDialect {
           this.onAvailability(d.ieee, `${st}/availability`, p),
         );
       }
-      this.host.upsertDevice(this.patchOf(d, !old));
+      this.host.upsertDevice(patchOf(d, this.reach(d.ieee)));
     }
     // Home Assistant duplicates of these devices (Zigbee2MQTT's own discovery) can go now.
     this.host.shadowsChanged();
   }
 
-  private patchOf(d: Z2mDevice, fresh: boolean): DevicePatch {
-    const caps = new Set<Metric>();
-    for (const s of d.sensors) if (s.mapping) caps.add(s.mapping.metric);
-    if (d.sensors.some((s) => s.type === 'binary')) caps.add('state');
-    if (d.entities.some((e) => e.f.localTemp)) caps.add('temperature');
-    const kinds = new Set<string>(d.entities.map((e) => e.kind));
-    const kind =
-      KIND_ORDER.find((k) => kinds.has(k)) ??
-      (d.sensors.some((s) => s.mapping) ? 'sensor' : d.sensors.length ? 'binary_sensor' : 'other');
-    const patch: DevicePatch = {
-      id: d.ieee,
-      kind,
-      name: d.friendlyName,
-      model: d.model,
-      manufacturer: d.vendor,
-      capabilities: [...caps],
-      controls: controlsOf(d),
-    };
-    // What the device's 'state' (its first binary value) senses, in Home Assistant's words.
-    const primary = d.sensors.find((s) => s.type === 'binary')?.property;
-    const cls = primary !== undefined ? Z2M_BINARY_CLASS[primary] : undefined;
-    if (cls) patch.binaryClass = cls;
-    if (fresh) patch.online = false;
-    return patch;
+  /**
+   * A property whose type or metric changed in a new definition keeps the old one, so its series
+   * keeps its meaning; the change is logged.
+   */
+  private keepTypes(topic: string, old: Z2mDevice, d: Z2mDevice): void {
+    for (const [key, p] of d.props) {
+      const was = old.props.get(key);
+      if (!was || (was.type === p.type && was.mapping?.metric === p.mapping?.metric)) continue;
+      d.props.set(key, was);
+      const from = was.mapping?.metric ?? was.type;
+      const to = p.mapping?.metric ?? p.type;
+      this.host.bad(topic, `type changed: ${d.ieee} ${key} from ${from} to ${to}, kept ${from}`);
+    }
   }
 
   private onState(ieee: string, topic: string, buf: Buffer): void {
@@ -193,19 +212,17 @@ export class Z2mDialect implements SmartHomeDialect {
     if (!isObject(json)) return this.host.bad(topic, 'the state is not a JSON object');
     const upd = readZ2mState(d, json);
     if (upd.errors.length) this.host.bad(topic, upd.errors[0], { device: ieee });
-    const out: DialectValue[] = upd.readings.map((r) => ({
-      metric: r.mapping.metric,
-      value: r.value,
-      unit: r.mapping.unit,
-    }));
-    if (upd.binary !== undefined) out.push({ metric: 'state', value: upd.binary, unit: '' });
-    if (out.length) this.host.publishReadings(ieee, out);
-    // Readings already mark the device seen and online (the registry folds them in); a patch is
-    // needed only for entity states, or to bring a device without availability reports online.
-    const wakeUp = this.bridgeOnline && !this.withAvailability.has(ieee) && !out.length;
-    const also = wakeUp ? { online: true } : {};
-    if (Object.keys(upd.states).length) this.host.states.report(ieee, upd.states, also);
-    else if (wakeUp) this.host.upsertDevice({ id: ieee, lastSeen: this.host.now(), ...also });
+    if (upd.unknown.length)
+      this.host.bad(topic, `unknown properties: ${upd.unknown.slice(0, 10).join(', ')}`, {
+        device: ieee,
+      });
+    const first = !this.seen.has(ieee);
+    this.seen.add(ieee);
+    if (upd.values.length) this.host.publishReadings(ieee, upd.values);
+    if (Object.keys(upd.states).length) this.host.states.report(ieee, upd.states);
+    else if (!upd.values.length) this.host.upsertDevice({ id: ieee, lastSeen: this.host.now() });
+    // Heard from for the first time: online, unless its availability says otherwise.
+    if (first) this.refresh(ieee);
   }
 
   private onAvailability(ieee: string, topic: string, buf: Buffer): void {
@@ -220,8 +237,8 @@ export class Z2mDialect implements SmartHomeDialect {
     }
     if (v !== 'online' && v !== 'offline')
       return this.host.bad(topic, 'availability is neither online nor offline');
-    this.withAvailability.add(ieee);
-    this.host.upsertDevice({ id: ieee, online: v === 'online' && this.bridgeOnline });
+    this.reported.set(ieee, v === 'online');
+    this.refresh(ieee);
   }
 
   private onBridgeState(topic: string, buf: Buffer): void {
@@ -232,8 +249,8 @@ export class Z2mDialect implements SmartHomeDialect {
       v = isObject(json) ? json.state : undefined;
     }
     if (v !== 'online' && v !== 'offline') return;
+    if (this.bridgeOnline === (v === 'online')) return;
     this.bridgeOnline = v === 'online';
-    if (!this.bridgeOnline)
-      for (const id of this.devices.keys()) this.host.upsertDevice({ id, online: false });
+    for (const id of this.devices.keys()) this.refresh(id);
   }
 }

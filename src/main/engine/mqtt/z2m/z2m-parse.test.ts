@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildZ2mCommand, controlsOf, parseBridgeDevices, readZ2mState } from './z2m-exposes.js';
+import { buildZ2mCommand } from './z2m-command.js';
+import { controlsOf, parseBridgeDevices } from './z2m-parse.js';
+import { readZ2mState } from './z2m-state.js';
 
 const bulb = {
   ieee_address: '0x01',
@@ -50,18 +52,28 @@ function parse(list: unknown[]) {
 }
 
 describe('Zigbee2MQTT exposes', () => {
-  it('builds controls from settable features only; skips raw illuminance', () => {
+  it('builds controls from settable features only; raw illuminance is no illuminance', () => {
     const [d] = parse([bulb]).devices;
     expect(controlsOf(d)).toEqual([
       { entity: 'light', kind: 'light', name: 'light', brightness: true },
     ]);
-    expect(d.sensors.map((s) => [s.property, s.mapping?.metric])).toEqual([
-      ['illuminance', undefined],
+    // Every property is its own entity, the light's features too (they were not before).
+    expect([...d.props.values()].map((s) => [s.key, s.mapping?.metric])).toEqual([
+      ['state', undefined],
+      ['brightness', 'brightness'],
+      ['color_temp', 'color_temp'],
+      ['illuminance', 'generic'],
       ['temperature', 'temperature'],
     ]);
     const st = readZ2mState(d, { state: 'ON', brightness: 127, temperature: 68 });
     expect(st.states.light).toEqual({ state: 'ON', brightness: 50 });
-    expect(st.readings[0].value).toBeCloseTo(20, 6);
+    const t = st.values.find((v) => v.entity === 'temperature');
+    expect(t?.value).toBeCloseTo(20, 6);
+    expect(st.values.map((v) => [v.entity, v.metric, v.value])).toContainEqual([
+      'brightness',
+      'brightness',
+      50,
+    ]);
   });
 
   it('names entities per endpoint and sends the properties the features name', () => {
@@ -116,9 +128,9 @@ describe('Zigbee2MQTT exposes', () => {
         },
       },
     ]).devices;
-    expect(d.entities.map((e) => e.key)).toEqual(['switch_l1', 'switch_l2', 'lock']);
-    expect(buildZ2mCommand(d.entities[1], { state: 'ON' })).toEqual({ state_l2: 'ON' });
-    expect(buildZ2mCommand(d.entities[2], { state: 'UNLOCK' })).toEqual({ state: 'UNLOCK' });
+    expect(d.controls.map((e) => e.key)).toEqual(['switch_l1', 'switch_l2', 'lock']);
+    expect(buildZ2mCommand(d.controls[1], { state: 'ON' })).toEqual({ state_l2: 'ON' });
+    expect(buildZ2mCommand(d.controls[2], { state: 'UNLOCK' })).toEqual({ state: 'UNLOCK' });
     expect(readZ2mState(d, { state: 'LOCK' }).states.lock).toEqual({ state: 'LOCKED' });
   });
 
@@ -131,7 +143,7 @@ describe('Zigbee2MQTT exposes', () => {
     ]);
     expect(r.devices).toHaveLength(1);
     expect(r.problems).toHaveLength(3);
-    expect(buildZ2mCommand(r.devices[0].entities[0], { color_temp: 300 })).toEqual({
+    expect(buildZ2mCommand(r.devices[0].controls[0], { color_temp: 300 })).toEqual({
       error: 'this light cannot set colour temperature',
     });
     expect(parseBridgeDevices({})).toEqual({ error: 'bridge/devices is not a list' });
