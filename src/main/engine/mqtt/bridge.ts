@@ -51,7 +51,10 @@ export class WearableBridge implements EngineService {
     this.configs = new WearableConfigs(ctx, {
       mqtt: opts.mqtt,
       owned: (id) => this.enabled() && this.owns(id),
-      watch: opts.owners !== undefined,
+      // Off: a subscription to a wearable's own discovery topic overlaps the Home Assistant
+      // dialect's, and the embedded broker (aedes) then disconnects the client in a loop ("no such
+      // packet" on its PUBACKs). A new owner still writes its config at once on handover.
+      watch: false,
       bridged: (id) => this.states.get(id)?.latest,
     });
   }
